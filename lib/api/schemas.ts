@@ -1,0 +1,123 @@
+/**
+ * The only contract between the server and the UI (STYLE.md §2). Every HTTP response body and
+ * SSE payload is described here; the UI imports these types, never server types.
+ * Positions are decimal strings (bigint-safe).
+ */
+import { z } from 'zod';
+
+export const healthLevelSchema = z.enum(['healthy', 'degraded', 'failing']);
+export type HealthLevel = z.infer<typeof healthLevelSchema>;
+
+export const subscriberStateSchema = z.enum(['connecting', 'live', 'backoff', 'stopped']);
+export type SubscriberState = z.infer<typeof subscriberStateSchema>;
+
+export const subscriberSummarySchema = z.object({
+  state: subscriberStateSchema,
+  epoch: z.number().int().nonnegative(),
+  received: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  duplicatesSuppressed: z.number().int().nonnegative(),
+  parked: z.number().int().nonnegative(),
+});
+export type SubscriberSummary = z.infer<typeof subscriberSummarySchema>;
+
+export const subscriptionSummarySchema = z.object({
+  stream: z.string(),
+  group: z.string(),
+  status: z.string(),
+  health: z.object({ level: healthLevelSchema, reasons: z.array(z.string()) }),
+  connections: z.number().int().nonnegative(),
+  inFlight: z.number().int().nonnegative(),
+  /** historyBufferSize of the group (what "in-flight vs buffer" compares against). */
+  bufferSize: z.number().int().nonnegative(),
+  parked: z.number().int().nonnegative(),
+  lastKnown: z.string().nullable(),
+  lastCheckpointed: z.string().nullable(),
+  /** Events between the last checkpoint and the last known event (stream groups); null when unknown. */
+  behind: z.number().int().nonnegative().nullable(),
+  ratePerSecond: z.number().nonnegative(),
+  proxied: z.boolean(),
+  subscriber: subscriberSummarySchema.optional(),
+});
+export type SubscriptionSummary = z.infer<typeof subscriptionSummarySchema>;
+
+export const connectionInfoSchema = z.object({
+  connectionName: z.string(),
+  username: z.string(),
+  from: z.string(),
+  averageItemsPerSecond: z.number(),
+  totalItems: z.string(),
+  inFlightMessages: z.number().int(),
+  availableSlots: z.number().int(),
+});
+export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
+
+export const subscriptionSettingsSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+export const subscriptionDetailSchema = z.object({
+  summary: subscriptionSummarySchema,
+  settings: subscriptionSettingsSchema,
+  connections: z.array(connectionInfoSchema),
+});
+export type SubscriptionDetail = z.infer<typeof subscriptionDetailSchema>;
+
+export const epochSchema = z.object({
+  epoch: z.number().int().positive(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  endReason: z.string().nullable(),
+  received: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  duplicatesSuppressed: z.number().int().nonnegative(),
+  retried: z.number().int().nonnegative(),
+  parked: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+});
+export type Epoch = z.infer<typeof epochSchema>;
+
+export const subscriptionsResponseSchema = z.object({ subscriptions: z.array(subscriptionSummarySchema) });
+export const epochsResponseSchema = z.object({ epochs: z.array(epochSchema) });
+
+export const demoConsumerSchema = z.object({
+  received: z.number().int().nonnegative(),
+  unique: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+});
+export type DemoConsumerStats = z.infer<typeof demoConsumerSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  details: z.unknown().optional(),
+});
+
+/** Path params: `{stream}` arrives URL-decoded (`$all` for `%24all`). */
+export const subscriptionParamsSchema = z.object({
+  stream: z.string().min(1, 'stream must not be empty').max(2048),
+  group: z.string().min(1, 'group must not be empty').max(2048),
+});
+
+export const epochsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+
+export const actionOutcomeSchema = z.object({
+  action: z.enum(['reconnect', 'replay', 'park']),
+  stream: z.string(),
+  group: z.string(),
+  ok: z.boolean(),
+  message: z.string(),
+  at: z.string(),
+});
+export type ActionOutcome = z.infer<typeof actionOutcomeSchema>;
+
+/** SSE event names and payloads of `/api/live` (DESIGN.md §8). */
+export const snapshotEventSchema = z.object({ ts: z.string(), subscriptions: z.array(subscriptionSummarySchema) });
+export const epochEventSchema = z.object({ stream: z.string(), group: z.string(), epoch: epochSchema });
+export type SnapshotEvent = z.infer<typeof snapshotEventSchema>;
+export type EpochEvent = z.infer<typeof epochEventSchema>;
+
+export const liveEventNames = ['snapshot', 'epoch', 'action'] as const;
+export type LiveEvent =
+  | { event: 'snapshot'; data: SnapshotEvent }
+  | { event: 'epoch'; data: EpochEvent }
+  | { event: 'action'; data: ActionOutcome };

@@ -1,0 +1,42 @@
+/**
+ * What route handlers may call on the runtime (published on globalThis by server/registry.ts).
+ * Every method takes plain input and throws AppError (lib/errors.ts) for expected failures.
+ */
+import type {
+  DemoConsumerStats,
+  Epoch,
+  LiveEvent,
+  SnapshotEvent,
+  SubscriptionDetail,
+  SubscriptionSummary,
+} from './schemas';
+
+export interface SubscriptionRef {
+  stream: string;
+  group: string;
+}
+
+export interface AuthSettings {
+  /** Admin token (bearer / login secret). */
+  token: string;
+  /** `SUBWATCH_PUBLIC_READ=1`: GET routes and read-only views work without login. */
+  publicRead: boolean;
+}
+
+export interface SubwatchService {
+  readonly auth: AuthSettings;
+  listSubscriptions(): Promise<SubscriptionSummary[]>;
+  /** @throws AppError NOT_FOUND when the group does not exist on the server. */
+  getSubscription(input: SubscriptionRef): Promise<SubscriptionDetail>;
+  /** Newest first. Empty for groups subwatch does not proxy. */
+  listEpochs(input: SubscriptionRef & { limit: number }): Promise<Epoch[]>;
+  /** @throws AppError CONFLICT when the group is not proxied by this instance. */
+  reconnect(input: SubscriptionRef & { actor: string }): Promise<void>;
+  /** The latest 1 s snapshot (null before the first poll completes). */
+  getLatestSnapshot(): SnapshotEvent | null;
+  /** Registers a listener for live events; returns the unsubscribe function. */
+  subscribeLive(listener: (event: LiveEvent) => void): () => void;
+  /** Null outside demo mode. */
+  getDemoConsumer(): DemoConsumerStats | null;
+  readiness(): Promise<{ ready: boolean; reasons: string[] }>;
+}
