@@ -111,7 +111,12 @@ export const actionOutcomeSchema = z.object({
 export type ActionOutcome = z.infer<typeof actionOutcomeSchema>;
 
 /** SSE event names and payloads of `/api/live` (DESIGN.md §8). */
-export const snapshotEventSchema = z.object({ ts: z.string(), subscriptions: z.array(subscriptionSummarySchema) });
+export const snapshotEventSchema = z.object({
+  ts: z.string(),
+  subscriptions: z.array(subscriptionSummarySchema),
+  /** Set when the last poll of the server failed (server unreachable); subscriptions are then the last known. */
+  serverError: z.string().nullable(),
+});
 export const epochEventSchema = z.object({ stream: z.string(), group: z.string(), epoch: epochSchema });
 export type SnapshotEvent = z.infer<typeof snapshotEventSchema>;
 export type EpochEvent = z.infer<typeof epochEventSchema>;
