@@ -28,7 +28,7 @@ export const subscriptionSummarySchema = z.object({
   health: z.object({ level: healthLevelSchema, reasons: z.array(z.string()) }),
   connections: z.number().int().nonnegative(),
   inFlight: z.number().int().nonnegative(),
-  /** historyBufferSize of the group (what "in-flight vs buffer" compares against). */
+  /** Consumer buffer capacity: Σ over connections of in-flight + available slots (what in-flight is compared with). */
   bufferSize: z.number().int().nonnegative(),
   parked: z.number().int().nonnegative(),
   lastKnown: z.string().nullable(),
