@@ -1,0 +1,254 @@
+/**
+ * Behaviour every DedupStore backend must show (STYLE.md §8, bull-board contract suites).
+ * Each backend's `*.int.test.ts` calls `runDedupStoreContract(name, makeStore)`.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { epochSchema } from '../api/schemas';
+import type { DedupStore, EpochCounters } from './dedup-store';
+
+export interface MakeDedupStoreContext {
+  /**
+   * Identifies the durable storage (SQLite file, Redis prefix, Postgres schema). Calling
+   * makeStore again with the same namespace must reopen the same data, like a process restart.
+   */
+  namespace: string;
+  /** Deployment identity (see SqliteDedupStoreOptions.instanceId). */
+  instanceId: string;
+  leaseMs: number;
+  /** Clock in ms; the suite advances it to expire leases. */
+  now: () => number;
+}
+
+export type MakeDedupStore = (ctx: MakeDedupStoreContext) => DedupStore | Promise<DedupStore>;
+
+const counters = (n: number): EpochCounters => ({
+  received: n,
+  delivered: n + 1,
+  duplicatesSuppressed: n + 2,
+  retried: n + 3,
+  parked: n + 4,
+  skipped: n + 5,
+});
+
+export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): void {
+  describe(`DedupStore contract: ${name}`, () => {
+    const opened: DedupStore[] = [];
+    let clock = 1_700_000_000_000;
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+
+    async function open(
+      namespace: string,
+      overrides: Partial<Omit<MakeDedupStoreContext, 'namespace' | 'now'>> = {},
+    ): Promise<DedupStore> {
+      const store = await makeStore({
+        namespace,
+        instanceId: 'instance-a',
+        leaseMs: 10_000,
+        now: () => clock,
+        ...overrides,
+      });
+      opened.push(store);
+      return store;
+    }
+
+    const scope = () => `orders-${randomUUID()}::billing`;
+
+    it('claims an unseen key as new', async () => {
+      const store = await open(randomUUID());
+      expect(await store.claim(scope(), randomUUID())).toEqual({ status: 'new' });
+    });
+
+    it('reports a completed key as duplicate', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const key = randomUUID();
+      await store.claim(s, key);
+      await store.complete(s, key);
+      expect(await store.claim(s, key)).toEqual({ status: 'duplicate' });
+    });
+
+    it('reports a key claimed by the same store instance as in progress by self', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const key = randomUUID();
+      await store.claim(s, key);
+      expect(await store.claim(s, key)).toMatchObject({ status: 'in-progress', owner: 'self' });
+    });
+
+    it('makes a released key claimable again', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const key = randomUUID();
+      await store.claim(s, key);
+      await store.release(s, key);
+      expect(await store.claim(s, key)).toEqual({ status: 'new' });
+    });
+
+    it('keeps a completed key done when it is released afterwards', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const key = randomUUID();
+      await store.claim(s, key);
+      await store.complete(s, key);
+      await store.release(s, key);
+      expect(await store.claim(s, key)).toEqual({ status: 'duplicate' });
+    });
+
+    it('keeps the same key independent in different scopes', async () => {
+      const store = await open(randomUUID());
+      const key = randomUUID();
+      const first = scope();
+      await store.claim(first, key);
+      await store.complete(first, key);
+      expect(await store.claim(scope(), key)).toEqual({ status: 'new' });
+    });
+
+    it('grants exactly one of many concurrent claims of the same key', async () => {
+      const namespace = randomUUID();
+      const a = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      const s = scope();
+      const key = randomUUID();
+      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).claim(s, key)));
+      expect(results.filter((r) => r.status === 'new')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'in-progress')).toHaveLength(9);
+    });
+
+    it('remembers a completed key after the store is reopened', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const key = randomUUID();
+      const first = await open(namespace);
+      await first.claim(s, key);
+      await first.complete(s, key);
+      await first.close();
+      const reopened = await open(namespace);
+      expect(await reopened.claim(s, key)).toEqual({ status: 'duplicate' });
+    });
+
+    it('makes a claim left in progress by a crashed process claimable after restart', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const key = randomUUID();
+      const crashed = await open(namespace);
+      expect(await crashed.claim(s, key)).toEqual({ status: 'new' });
+      // No release and no close: the process died. The restarted process reopens the same data.
+      const restarted = await open(namespace);
+      expect(await restarted.claim(s, key)).toEqual({ status: 'new' });
+    });
+
+    it('respects another instance’s claim until its lease ends', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const key = randomUUID();
+      const a = await open(namespace, { instanceId: 'instance-a', leaseMs: 10_000 });
+      const b = await open(namespace, { instanceId: 'instance-b', leaseMs: 10_000 });
+      await a.claim(s, key);
+      clock += 4_000;
+      expect(await b.claim(s, key)).toEqual({ status: 'in-progress', owner: 'other', retryAfterMs: 6_000 });
+      clock += 6_000;
+      expect(await b.claim(s, key)).toEqual({ status: 'new' });
+    });
+
+    it('does not let another instance release a claim it does not own', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const key = randomUUID();
+      const a = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      await a.claim(s, key);
+      await b.release(s, key);
+      expect(await b.claim(s, key)).toMatchObject({ status: 'in-progress', owner: 'other' });
+    });
+
+    it('numbers epochs from 1 upwards per scope', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const other = scope();
+      const at = new Date('2026-01-01T00:00:00.000Z');
+      expect(await store.openEpoch(s, at)).toBe(1);
+      expect(await store.openEpoch(s, at)).toBe(2);
+      expect(await store.openEpoch(other, at)).toBe(1);
+      expect(await store.openEpoch(s, at)).toBe(3);
+    });
+
+    it('keeps epoch numbers increasing after the store is reopened', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const at = new Date('2026-01-01T00:00:00.000Z');
+      const first = await open(namespace);
+      await first.openEpoch(s, at);
+      await first.openEpoch(s, at);
+      await first.close();
+      const reopened = await open(namespace);
+      expect(await reopened.openEpoch(s, at)).toBe(3);
+      expect((await reopened.listEpochs(s, 10)).map((e) => e.epoch)).toEqual([3, 2, 1]);
+    });
+
+    it('records epoch counters, end time and end reason, newest first', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const first = await store.openEpoch(s, new Date('2026-01-01T00:00:00.000Z'));
+      await store.updateEpoch(s, first, counters(1));
+      await store.closeEpoch(s, first, new Date('2026-01-01T00:01:00.000Z'), 'connection lost: test', counters(10));
+      const second = await store.openEpoch(s, new Date('2026-01-01T00:01:01.000Z'));
+      await store.updateEpoch(s, second, counters(20));
+
+      const epochs = await store.listEpochs(s, 10);
+      for (const epoch of epochs) epochSchema.parse(epoch);
+      expect(epochs).toEqual([
+        {
+          epoch: 2,
+          startedAt: '2026-01-01T00:01:01.000Z',
+          endedAt: null,
+          endReason: null,
+          ...counters(20),
+        },
+        {
+          epoch: 1,
+          startedAt: '2026-01-01T00:00:00.000Z',
+          endedAt: '2026-01-01T00:01:00.000Z',
+          endReason: 'connection lost: test',
+          ...counters(10),
+        },
+      ]);
+      expect((await store.listEpochs(s, 1)).map((e) => e.epoch)).toEqual([2]);
+    });
+
+    it('accepts late counter updates for an epoch that is already closed', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const epoch = await store.openEpoch(s, new Date('2026-01-01T00:00:00.000Z'));
+      await store.closeEpoch(s, epoch, new Date('2026-01-01T00:01:00.000Z'), 'stopped', counters(1));
+      await store.updateEpoch(s, epoch, counters(2));
+      expect(await store.listEpochs(s, 1)).toEqual([
+        expect.objectContaining({ endReason: 'stopped', endedAt: '2026-01-01T00:01:00.000Z', ...counters(2) }),
+      ]);
+    });
+
+    it('prunes only done keys completed before the cutoff', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const [old, fresh, pending] = [randomUUID(), randomUUID(), randomUUID()];
+      await store.complete(s, old);
+      clock += 60_000;
+      await store.complete(s, fresh);
+      await store.claim(s, pending);
+      expect(await store.prune(new Date(clock - 30_000))).toBe(1);
+      expect(await store.claim(s, old)).toEqual({ status: 'new' });
+      expect(await store.claim(s, fresh)).toEqual({ status: 'duplicate' });
+      expect(await store.claim(s, pending)).toMatchObject({ status: 'in-progress' });
+    });
+
+    it('returns the same promise when closed twice', async () => {
+      const store = await makeStore({ namespace: randomUUID(), instanceId: 'a', leaseMs: 1000, now: () => clock });
+      const first = store.close();
+      expect(store.close()).toBe(first);
+      await first;
+    });
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Durable dedup store: which dedup keys are done, which are being processed, and the epoch
+ * history of each subscriber (DESIGN.md §6). Backends: SQLite now, Redis/Postgres later; every
+ * backend must pass `runDedupStoreContract` (dedup-store.contract.ts).
+ *
+ * Scope = `"<stream>::<group>"` (the server's subscription key). Keys are independent per scope.
+ */
+import type { Epoch } from '../api/schemas';
+
+/** Result of {@link DedupStore.claim}. Expected outcomes are values, never throws. */
+export type ClaimResult =
+  /** The caller now owns the key: process it, then `complete` or `release`. */
+  | { status: 'new' }
+  /** The key is durably done: do not process it again. */
+  | { status: 'duplicate' }
+  /**
+   * Someone holds a live claim. `owner: 'self'` = this store instance (same process session);
+   * `owner: 'other'` = another instance whose lease ends in `retryAfterMs`.
+   */
+  | { status: 'in-progress'; owner: 'self' | 'other'; retryAfterMs: number };
+
+/** The counters an epoch record carries (all non-negative integers). */
+export type EpochCounters = Pick<
+  Epoch,
+  'received' | 'delivered' | 'duplicatesSuppressed' | 'retried' | 'parked' | 'skipped'
+>;
+
+export const ZERO_COUNTERS: Readonly<EpochCounters> = Object.freeze({
+  received: 0,
+  delivered: 0,
+  duplicatesSuppressed: 0,
+  retried: 0,
+  parked: 0,
+  skipped: 0,
+});
+
+export interface DedupStore {
+  /**
+   * Atomically claims `key` in `scope`.
+   * - `new`: no record, a released record, or a claim whose owner is gone (a claim left by an
+   *   earlier session of the same instance, or another instance's expired lease).
+   * - `duplicate`: `complete` was called for the key (and it was not pruned).
+   * - `in-progress`: a live claim exists.
+   */
+  claim(scope: string, key: string): Promise<ClaimResult>;
+  /**
+   * Marks the key durably done. When the promise resolves, the record survives a crash.
+   * Idempotent. Completing a key this instance did not claim is allowed (it is recorded done).
+   */
+  complete(scope: string, key: string): Promise<void>;
+  /** Drops this instance's claim (the sink failed): the key is claimable again. No-op if done. */
+  release(scope: string, key: string): Promise<void>;
+
+  /**
+   * Opens a new epoch record and returns its number: 1 for the first epoch of a scope, then
+   * strictly increasing per scope, across store reopen and process restarts.
+   */
+  openEpoch(scope: string, startedAt: Date): Promise<number>;
+  /** Overwrites the counters of an epoch (open or already closed: late outcomes still count). */
+  updateEpoch(scope: string, epoch: number, counters: EpochCounters): Promise<void>;
+  /** Sets endedAt/endReason and the final counters. */
+  closeEpoch(scope: string, epoch: number, endedAt: Date, endReason: string, counters: EpochCounters): Promise<void>;
+  /** Newest first, at most `limit` records. */
+  listEpochs(scope: string, limit: number): Promise<Epoch[]>;
+
+  /** Deletes done keys completed before `olderThan`; returns how many were removed. */
+  prune(olderThan: Date): Promise<number>;
+  /** Idempotent; returns the same promise when called twice. */
+  close(): Promise<void>;
+}

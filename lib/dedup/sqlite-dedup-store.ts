@@ -1,0 +1,226 @@
+/**
+ * SQLite dedup store (better-sqlite3, WAL). One file per deployment; safe for several processes
+ * on one host because every claim runs in an IMMEDIATE transaction.
+ *
+ * Claim ownership: each store instance has an `instanceId` (stable across restarts of the same
+ * deployment, default "local") and a random `sessionId` (new per open). A claim left
+ * `in-progress` by an earlier session of the same instance belongs to a dead process, so it is
+ * claimable at once after a restart. Claims of *other* instances are respected until their
+ * lease (`leaseMs`) ends. Two processes must never run with the same instanceId at once.
+ */
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Epoch } from '../api/schemas';
+import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+
+export interface SqliteDedupStoreOptions {
+  /** Database file (created if missing; its directory must exist). `:memory:` for throwaway use. */
+  path: string;
+  /** Identity of this deployment/process role. Default "local". */
+  instanceId?: string;
+  /** How long another instance's in-progress claim is respected. Default 60_000 ms. */
+  leaseMs?: number;
+  /**
+   * `full` (default): every commit is fsynced, so `complete` survives power loss.
+   * `normal`: survives process crashes only (WAL + synchronous=NORMAL), faster.
+   */
+  durability?: 'full' | 'normal';
+  /** Clock in ms since the Unix epoch (tests). Default Date.now. */
+  now?: () => number;
+}
+
+interface KeyRow {
+  status: 'in-progress' | 'done';
+  instance_id: string;
+  session_id: string;
+  lease_until: number;
+}
+
+interface EpochRow {
+  epoch: number;
+  started_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  received: number;
+  delivered: number;
+  duplicates_suppressed: number;
+  retried: number;
+  parked: number;
+  skipped: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS dedup_keys (
+  scope TEXT NOT NULL,
+  key TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('in-progress', 'done')),
+  instance_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  lease_until INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS dedup_keys_done_at ON dedup_keys (status, updated_at);
+CREATE TABLE IF NOT EXISTS epoch_seq (
+  scope TEXT PRIMARY KEY,
+  last INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS epochs (
+  scope TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  ended_at TEXT,
+  end_reason TEXT,
+  received INTEGER NOT NULL DEFAULT 0,
+  delivered INTEGER NOT NULL DEFAULT 0,
+  duplicates_suppressed INTEGER NOT NULL DEFAULT 0,
+  retried INTEGER NOT NULL DEFAULT 0,
+  parked INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (scope, epoch)
+) WITHOUT ROWID;
+`;
+
+/** @throws Error (with the path) when the file cannot be opened or migrated. */
+export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupStore {
+  const instanceId = options.instanceId ?? 'local';
+  const sessionId = randomUUID();
+  const leaseMs = options.leaseMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  if (!(leaseMs > 0)) throw new Error(`createSqliteDedupStore: leaseMs must be > 0 (got ${leaseMs})`);
+
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+  } catch (error) {
+    throw new Error(`Cannot open SQLite dedup store at ${options.path}: ${String(error)}`, { cause: error });
+  }
+
+  const selectKey = db.prepare<[string, string], KeyRow>(
+    'SELECT status, instance_id, session_id, lease_until FROM dedup_keys WHERE scope = ? AND key = ?',
+  );
+  const upsertClaim = db.prepare<[string, string, string, string, number, number]>(
+    `INSERT INTO dedup_keys (scope, key, status, instance_id, session_id, lease_until, updated_at)
+     VALUES (?, ?, 'in-progress', ?, ?, ?, ?)
+     ON CONFLICT (scope, key) DO UPDATE SET status = 'in-progress', instance_id = excluded.instance_id,
+       session_id = excluded.session_id, lease_until = excluded.lease_until, updated_at = excluded.updated_at`,
+  );
+  const upsertDone = db.prepare<[string, string, string, string, number]>(
+    `INSERT INTO dedup_keys (scope, key, status, instance_id, session_id, lease_until, updated_at)
+     VALUES (?, ?, 'done', ?, ?, 0, ?)
+     ON CONFLICT (scope, key) DO UPDATE SET status = 'done', instance_id = excluded.instance_id,
+       session_id = excluded.session_id, lease_until = 0, updated_at = excluded.updated_at`,
+  );
+  const deleteOwnClaim = db.prepare<[string, string, string, string]>(
+    `DELETE FROM dedup_keys WHERE scope = ? AND key = ? AND status = 'in-progress'
+       AND instance_id = ? AND session_id = ?`,
+  );
+  const pruneDone = db.prepare<[number]>("DELETE FROM dedup_keys WHERE status = 'done' AND updated_at < ?");
+  const nextEpochSeq = db.prepare<[string], { last: number }>(
+    `INSERT INTO epoch_seq (scope, last) VALUES (?, 1)
+     ON CONFLICT (scope) DO UPDATE SET last = last + 1 RETURNING last`,
+  );
+  const insertEpoch = db.prepare<[string, number, string]>(
+    'INSERT INTO epochs (scope, epoch, started_at) VALUES (?, ?, ?)',
+  );
+  const updateCounters = db.prepare<[number, number, number, number, number, number, string, number]>(
+    `UPDATE epochs SET received = ?, delivered = ?, duplicates_suppressed = ?, retried = ?, parked = ?, skipped = ?
+     WHERE scope = ? AND epoch = ?`,
+  );
+  const closeEpochStmt = db.prepare<[string, string, number, number, number, number, number, number, string, number]>(
+    `UPDATE epochs SET ended_at = ?, end_reason = ?, received = ?, delivered = ?, duplicates_suppressed = ?,
+       retried = ?, parked = ?, skipped = ? WHERE scope = ? AND epoch = ?`,
+  );
+  const selectEpochs = db.prepare<[string, number], EpochRow>(
+    `SELECT epoch, started_at, ended_at, end_reason, received, delivered, duplicates_suppressed, retried, parked, skipped
+     FROM epochs WHERE scope = ? ORDER BY epoch DESC LIMIT ?`,
+  );
+
+  const claimTx = db.transaction((scope: string, key: string): ClaimResult => {
+    const at = now();
+    const row = selectKey.get(scope, key);
+    if (row?.status === 'done') return { status: 'duplicate' };
+    if (row) {
+      const mine = row.instance_id === instanceId;
+      if (mine && row.session_id === sessionId) return { status: 'in-progress', owner: 'self', retryAfterMs: 0 };
+      // Same instance, earlier session: that process is gone. Other instance: honour its lease.
+      if (!mine && row.lease_until > at) {
+        return { status: 'in-progress', owner: 'other', retryAfterMs: row.lease_until - at };
+      }
+    }
+    upsertClaim.run(scope, key, instanceId, sessionId, at + leaseMs, at);
+    return { status: 'new' };
+  });
+
+  const openEpochTx = db.transaction((scope: string, startedAt: Date): number => {
+    const seq = nextEpochSeq.get(scope);
+    if (!seq) throw new Error(`epoch sequence for ${scope} returned no row`);
+    insertEpoch.run(scope, seq.last, startedAt.toISOString());
+    return seq.last;
+  });
+
+  let closing: Promise<void> | undefined;
+
+  return {
+    async claim(scope, key) {
+      return claimTx.immediate(scope, key);
+    },
+    async complete(scope, key) {
+      upsertDone.run(scope, key, instanceId, sessionId, now());
+    },
+    async release(scope, key) {
+      deleteOwnClaim.run(scope, key, instanceId, sessionId);
+    },
+    async openEpoch(scope, startedAt) {
+      return openEpochTx.immediate(scope, startedAt);
+    },
+    async updateEpoch(scope, epoch, c: EpochCounters) {
+      updateCounters.run(c.received, c.delivered, c.duplicatesSuppressed, c.retried, c.parked, c.skipped, scope, epoch);
+    },
+    async closeEpoch(scope, epoch, endedAt, endReason, c) {
+      closeEpochStmt.run(
+        endedAt.toISOString(),
+        endReason,
+        c.received,
+        c.delivered,
+        c.duplicatesSuppressed,
+        c.retried,
+        c.parked,
+        c.skipped,
+        scope,
+        epoch,
+      );
+    },
+    async listEpochs(scope, limit) {
+      return selectEpochs.all(scope, Math.max(0, Math.floor(limit))).map(toEpoch);
+    },
+    async prune(olderThan) {
+      return pruneDone.run(olderThan.getTime()).changes;
+    },
+    close() {
+      closing ??= Promise.resolve().then(() => {
+        db.close();
+      });
+      return closing;
+    },
+  };
+}
+
+function toEpoch(row: EpochRow): Epoch {
+  return {
+    epoch: row.epoch,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+    received: row.received,
+    delivered: row.delivered,
+    duplicatesSuppressed: row.duplicates_suppressed,
+    retried: row.retried,
+    parked: row.parked,
+    skipped: row.skipped,
+  };
+}
