@@ -1,0 +1,130 @@
+/**
+ * PersistentSubscriptionSource over the official client (@eventstore/db-client 6.2.1).
+ *
+ * Client quirks handled here (esdb-semantics.md §10, §4.3):
+ * - the subscription never reconnects by itself: every end is reported once as `onDropped`;
+ * - an unhandled `error` event crashes the process: an `error` listener is attached before
+ *   anything else can happen;
+ * - `ack()` resolves once written locally and may wait forever for `drain` on a dead call, so
+ *   writes race against the end of the connection;
+ * - the Node client acks `link.id ?? event.id`, so the original ResolvedEvent object is kept
+ *   (WeakMap) and passed back to ack/nack.
+ */
+import type {
+  EventStoreDBClient,
+  PersistentSubscriptionToStream,
+  PersistentSubscriptionToStreamResolvedEvent,
+} from '@eventstore/db-client';
+import type {
+  PersistentSubscriptionSource,
+  SourceEvent,
+  SourceHandlers,
+  SourceRecord,
+  SourceSubscription,
+  SubscriptionTarget,
+  WriteOutcome,
+} from './persistent-subscription-source';
+
+type Resolved = PersistentSubscriptionToStreamResolvedEvent;
+
+export function createEsdbSubscriptionSource(client: EventStoreDBClient): PersistentSubscriptionSource {
+  return {
+    subscribe(target: SubscriptionTarget, handlers: SourceHandlers): SourceSubscription {
+      return subscribeToStream(client, target, handlers);
+    },
+  };
+}
+
+function subscribeToStream(
+  client: EventStoreDBClient,
+  target: SubscriptionTarget,
+  handlers: SourceHandlers,
+): SourceSubscription {
+  const originals = new WeakMap<SourceEvent, Resolved>();
+  let finished = false;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<WriteOutcome>((resolve) => {
+    markClosed = () => resolve('connection-closed');
+  });
+
+  const finish = (info: { reason: string; error?: unknown } | null): void => {
+    if (finished) return;
+    finished = true;
+    markClosed();
+    if (info) handlers.onDropped(info);
+  };
+
+  let sub: PersistentSubscriptionToStream | undefined;
+  try {
+    sub = client.subscribeToPersistentSubscriptionToStream(target.stream, target.group, {
+      bufferSize: target.bufferSize,
+    });
+  } catch (error) {
+    // Mapped: a synchronous failure is reported like any other drop so the caller reconnects.
+    queueMicrotask(() => finish({ reason: describeError(error), error }));
+  }
+
+  if (sub) {
+    sub.on('error', (error: Error) => finish({ reason: describeError(error), error }));
+    sub.on('end', () => finish({ reason: 'subscription ended by the server' }));
+    sub.on('close', () => finish({ reason: 'subscription closed' }));
+    sub.on('confirmation', () => {
+      if (!finished) handlers.onConfirmation();
+    });
+    sub.on('data', (resolved: Resolved) => {
+      if (finished) return;
+      const event = toSourceEvent(resolved);
+      originals.set(event, resolved);
+      handlers.onEvent(event);
+    });
+  }
+
+  const write = async (event: SourceEvent, send: (s: PersistentSubscriptionToStream, r: Resolved) => Promise<void>) => {
+    const original = originals.get(event);
+    if (!original) throw new Error('ack/nack called with an event this subscription did not deliver');
+    if (finished || !sub) return 'connection-closed' as const;
+    const s = sub;
+    return Promise.race([send(s, original).then(() => 'sent' as const), closed]);
+  };
+
+  return {
+    ack: (event) => write(event, (s, r) => s.ack(r)),
+    nack: (action, reason, event) => write(event, (s, r) => s.nack(action, reason, r)),
+    async unsubscribe() {
+      if (finished) return;
+      finish(null);
+      if (sub) await sub.unsubscribe();
+    },
+  };
+}
+
+function toRecord(record: NonNullable<Resolved['event']> | NonNullable<Resolved['link']>): SourceRecord {
+  return {
+    id: record.id,
+    streamId: record.streamId,
+    revision: record.revision,
+    type: record.type,
+    data: record.data,
+    metadata: record.metadata,
+    created: record.created,
+    isJson: record.isJson,
+  };
+}
+
+function toSourceEvent(resolved: Resolved): SourceEvent {
+  return {
+    ...(resolved.event ? { event: toRecord(resolved.event) } : {}),
+    ...(resolved.link ? { link: toRecord(resolved.link) } : {}),
+    retryCount: resolved.retryCount,
+  };
+}
+
+/** "UnavailableError: 14 UNAVAILABLE: Connection dropped" style text for epoch end reasons. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const type = (error as { type?: unknown }).type;
+    const name = error.constructor.name !== 'Error' ? error.constructor.name : error.name;
+    return `${name}${typeof type === 'string' && !name.toLowerCase().includes(type.replace(/-/g, '')) ? ` (${type})` : ''}: ${error.message}`;
+  }
+  return String(error);
+}

@@ -1,0 +1,548 @@
+/**
+ * Deduplicating subscriber: one persistent-subscription consumer that suppresses redeliveries of
+ * events it already processed, delivers new events to a sink, acks/nacks, reconnects on every
+ * drop, and counts everything per epoch (DESIGN.md §6).
+ *
+ * INVARIANT (ack): a delivery is acked only after the sink succeeded for its dedup key *and*
+ * `store.complete` for that key resolved (durably done) — or, for a duplicate, when the key was
+ * already durably done. Every other outcome nacks (`retry` or `park`) or sends nothing. A parked
+ * key is released, never recorded done, so a later replay reaches the sink.
+ *
+ * INVARIANT (epochs): an epoch is opened in the store when the server confirms a connection and
+ * before any event of that connection is handled; it is closed (endedAt, endReason, counters)
+ * when that connection ends. Epoch numbers come from the store (monotonic across restarts).
+ * Late outcomes of events received on an ended connection still count in *their* epoch.
+ *
+ * Concurrency: deliveries are handled concurrently (the server caps them at `bufferSize` per
+ * connection). A redelivery of a key that is still in this process's sink waits for the first
+ * copy: done → acked as duplicate; not done → claims again.
+ *
+ * Timing: reconnects use capped exponential backoff, reset when a connection is confirmed.
+ * `stop()` stops taking events, waits for in-flight sink calls, sends their acks, then cancels.
+ */
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { Logger } from 'pino';
+import type { Epoch, SubscriberState, SubscriberSummary } from '../api/schemas';
+import type { DedupStore } from '../dedup/dedup-store';
+import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
+import type {
+  PersistentSubscriptionSource,
+  SourceEvent,
+  SourceSubscription,
+} from '../esdb/persistent-subscription-source';
+import { toAckDecision, type AckDecision, type DeliveryOutcome, type HandlingOutcome } from './ack-decision';
+import { createBackoff, type BackoffOptions } from './backoff';
+import { originalRecord, toDedupKey, type DedupKeySpec } from './dedup-key';
+import { countEpoch, createEpochState, toEpoch, type EpochState } from './epoch';
+import type { Delivery, Sink, SinkResult } from './sink';
+
+export interface ReceivedInfo {
+  key: string;
+  eventId: string;
+  retryCount: number;
+  epoch: number;
+  outcome: DeliveryOutcome;
+}
+
+interface CommonOptions {
+  stream: string;
+  group: string;
+  /** Max unacked in-flight messages per connection. Default 10. */
+  bufferSize?: number;
+  store: DedupStore;
+  sink: Sink;
+  logger: Logger;
+  /** Reconnect backoff. Default 250 ms doubling to 10 s, 20 % jitter. */
+  backoff?: BackoffOptions;
+  /** Delay before a nack retry, by retryCount. Default 100 ms doubling to 2 s. */
+  retryBackoff?: BackoffOptions;
+  /** Default `eventId` (original event id). */
+  dedupKey?: DedupKeySpec;
+  now?: () => Date;
+  /** How often counters of changed epochs are written to the store. Default 1000 ms. */
+  epochFlushMs?: number;
+  /** Called when an epoch opens and when it closes (after the store write). */
+  onEpoch?: (epoch: Epoch) => void;
+  /** Called once per received delivery, after its ack/nack was sent (tests, metrics). */
+  onReceived?: (info: ReceivedInfo) => void;
+  /** Random source for backoff jitter. */
+  random?: () => number;
+}
+
+export type DeduplicatingSubscriberOptions = CommonOptions &
+  (
+    | { client: EventStoreDBClient; source?: never }
+    /** Any PersistentSubscriptionSource (tests use an in-memory fake). */
+    | { source: PersistentSubscriptionSource; client?: never }
+  );
+
+export interface DeduplicatingSubscriber {
+  /** `"<stream>::<group>"`, the scope used in the dedup store. */
+  readonly scope: string;
+  /** Starts connecting. Calling it twice, or after stop(), throws. */
+  start(): void;
+  /** Idempotent: the same promise every time. Drains in-flight sink calls and their acks. */
+  stop(): Promise<void>;
+  /** Cancels the current connection (its epoch ends with the reason) and resubscribes at once. */
+  reconnect(reason: string): void;
+  /** Counters are totals since start() of this object; `epoch` is the current/last epoch number. */
+  getSummary(): SubscriberSummary;
+  /** The current epoch (open) or the last one; null before the first connection was confirmed. */
+  getCurrentEpoch(): Epoch | null;
+  listEpochs(limit: number): Promise<Epoch[]>;
+  isRunning(): boolean;
+}
+
+interface Connection {
+  readonly id: number;
+  sub: SourceSubscription | undefined;
+  /** Set once the server confirmed; resolves to undefined when the epoch could not be opened. */
+  epoch: Promise<EpochState | undefined> | undefined;
+  ended: boolean;
+  closing: Promise<void> | undefined;
+}
+
+type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
+
+export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOptions): DeduplicatingSubscriber {
+  const problems: string[] = [];
+  if (!options.stream) problems.push('stream must not be empty');
+  if (!options.group) problems.push('group must not be empty');
+  if (!options.client && !options.source) problems.push('pass either `client` (EventStoreDBClient) or `source`');
+  const bufferSize = options.bufferSize ?? 10;
+  if (!Number.isInteger(bufferSize) || bufferSize < 1) problems.push('bufferSize must be an integer ≥ 1');
+  if (problems.length > 0) throw new Error(`createDeduplicatingSubscriber: ${problems.join('; ')}`);
+
+  const { stream, group, store, sink, onEpoch, onReceived } = options;
+  const scope = `${stream}::${group}`;
+  const source = options.source ?? createEsdbSubscriptionSource(options.client);
+  const now = options.now ?? (() => new Date());
+  const dedupKey = options.dedupKey ?? 'eventId';
+  const logger = options.logger.child({ scope });
+  const reconnectBackoff = createBackoff(options.backoff ?? { initialMs: 250, maxMs: 10_000 }, options.random);
+
+  let lifecycle: Lifecycle = 'idle';
+  let state: SubscriberState = 'stopped';
+  let current: Connection | undefined;
+  let connectionSeq = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  let connectPending = false;
+  let stopping: Promise<void> | undefined;
+  let lastEpoch: EpochState | undefined;
+  const stopController = new AbortController();
+  const totals = { received: 0, delivered: 0, duplicatesSuppressed: 0, parked: 0 };
+  /** Keys whose first copy is being handled in this process → resolves true when done. */
+  const inFlightKeys = new Map<string, Promise<boolean>>();
+  const inFlight = new Set<Promise<void>>();
+  const dirtyEpochs = new Set<EpochState>();
+
+  let flushTimer: ReturnType<typeof setInterval> | undefined;
+  const closings = new Set<Promise<void>>();
+
+  function emitEpoch(epoch: EpochState): void {
+    try {
+      onEpoch?.(toEpoch(epoch));
+    } catch (error) {
+      logger.error({ err: error, epoch: epoch.epoch }, 'onEpoch listener threw; ignored');
+    }
+  }
+
+  async function flushEpochs(): Promise<void> {
+    for (const epoch of [...dirtyEpochs]) {
+      if (!epoch.dirty) {
+        dirtyEpochs.delete(epoch);
+        continue;
+      }
+      epoch.dirty = false;
+      dirtyEpochs.delete(epoch);
+      try {
+        await store.updateEpoch(scope, epoch.epoch, { ...epoch.counters });
+      } catch (error) {
+        // Retried on the next flush (the counters stay in memory).
+        epoch.dirty = true;
+        dirtyEpochs.add(epoch);
+        logger.warn({ err: error, epoch: epoch.epoch }, 'could not write epoch counters; will retry');
+      }
+    }
+  }
+
+  function count(epoch: EpochState, outcome: DeliveryOutcome): void {
+    switch (outcome) {
+      case 'delivered':
+        countEpoch(epoch, 'delivered');
+        totals.delivered += 1;
+        break;
+      case 'duplicate':
+        countEpoch(epoch, 'duplicatesSuppressed');
+        totals.duplicatesSuppressed += 1;
+        break;
+      case 'retry':
+        countEpoch(epoch, 'retried');
+        break;
+      case 'parked':
+        countEpoch(epoch, 'parked');
+        totals.parked += 1;
+        break;
+    }
+    dirtyEpochs.add(epoch);
+  }
+
+  // ---- connection lifecycle -------------------------------------------------------------------
+
+  function connect(): void {
+    connectPending = false;
+    if (lifecycle !== 'running') return;
+    state = 'connecting';
+    const conn: Connection = { id: ++connectionSeq, sub: undefined, epoch: undefined, ended: false, closing: undefined };
+    current = conn;
+    logger.debug({ connection: conn.id }, 'subscribing');
+    conn.sub = source.subscribe(
+      { stream, group, bufferSize },
+      {
+        onConfirmation: () => void confirm(conn),
+        onEvent: (event) => receive(conn, event),
+        onDropped: ({ reason, error }) => {
+          logger.warn({ err: error, connection: conn.id }, `subscription dropped: ${reason}`);
+          void dropConnection(conn, `connection lost: ${reason}`, 'backoff');
+        },
+      },
+    );
+  }
+
+  /** Opens the epoch (once per connection); events wait for it. */
+  function confirm(conn: Connection): Promise<EpochState | undefined> {
+    if (conn.epoch) return conn.epoch;
+    const startedAt = now();
+    conn.epoch = store.openEpoch(scope, startedAt).then(
+      (number) => {
+        const epoch = createEpochState(number, startedAt);
+        lastEpoch = epoch;
+        if (current === conn && !conn.ended) {
+          state = 'live';
+          reconnectBackoff.reset();
+        }
+        logger.info({ epoch: number, connection: conn.id }, 'subscription live; epoch opened');
+        emitEpoch(epoch);
+        return epoch;
+      },
+      (error: unknown) => {
+        logger.error({ err: error, connection: conn.id }, 'could not open epoch in the dedup store; reconnecting');
+        void dropConnection(conn, `dedup store unavailable: ${describeError(error)}`, 'backoff');
+        return undefined;
+      },
+    );
+    return conn.epoch;
+  }
+
+  /**
+   * Ends a connection once: cancels it, closes its epoch, then reconnects per `next`.
+   * The sync part (ended flag, endedAt) runs at once so later events of it are ignored.
+   */
+  function dropConnection(conn: Connection, reason: string, next: 'backoff' | 'now' | 'none'): Promise<void> {
+    if (conn.closing) return conn.closing;
+    conn.ended = true;
+    const endedAt = now();
+    if (current === conn) current = undefined;
+    if (next !== 'none' && lifecycle === 'running') {
+      connectPending = true;
+      if (next === 'backoff') state = 'backoff';
+    }
+    const closing = (async () => {
+      try {
+        await conn.sub?.unsubscribe();
+      } catch (error) {
+        logger.warn({ err: error, connection: conn.id }, 'unsubscribe failed; the connection is abandoned');
+      }
+      const epoch = conn.epoch ? await conn.epoch : undefined;
+      if (epoch) {
+        epoch.endedAt = endedAt;
+        epoch.endReason = reason;
+        try {
+          await store.closeEpoch(scope, epoch.epoch, endedAt, reason, { ...epoch.counters });
+          epoch.dirty = false;
+        } catch (error) {
+          dirtyEpochs.add(epoch);
+          epoch.dirty = true;
+          logger.error({ err: error, epoch: epoch.epoch }, 'could not close epoch in the dedup store');
+        }
+        logger.info({ epoch: epoch.epoch, reason, counters: epoch.counters }, 'epoch closed');
+        emitEpoch(epoch);
+      }
+    })();
+    conn.closing = closing;
+    closings.add(closing);
+    void closing.then(() => {
+      closings.delete(closing);
+      if (lifecycle !== 'running' || next === 'none' || current) return;
+      if (next === 'now') {
+        connect();
+        return;
+      }
+      const delay = reconnectBackoff.next();
+      logger.info({ delayMs: delay, attempt: reconnectBackoff.attempts }, 'reconnecting after backoff');
+      reconnectTimer = setTimeout(() => {
+        reconnectTimer = undefined;
+        connect();
+      }, delay);
+    });
+    return closing;
+  }
+
+  // ---- per delivery ---------------------------------------------------------------------------
+
+  function receive(conn: Connection, event: SourceEvent): void {
+    if (lifecycle !== 'running' || conn.ended) return; // not taken: the server redelivers it
+    const task = (async () => {
+      const epoch = await confirm(conn); // normally already open: confirmation precedes events
+      if (!epoch || lifecycle !== 'running') return;
+      await handle(conn, epoch, event);
+    })().catch((error: unknown) => {
+      logger.error({ err: error, connection: conn.id }, 'unexpected failure while handling a delivery');
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  }
+
+  async function handle(conn: Connection, epoch: EpochState, event: SourceEvent): Promise<void> {
+    const record = originalRecord(event);
+    countEpoch(epoch, 'received');
+    dirtyEpochs.add(epoch);
+    totals.received += 1;
+    const context = { retryCount: event.retryCount, retryBackoff: options.retryBackoff };
+    const keyResult = toDedupKey(event, dedupKey);
+    if (!keyResult.ok) {
+      await settle(conn, epoch, event, record.id, keyResult.reason, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
+      return;
+    }
+    const key = keyResult.key;
+    const log = logger.child({ key, eventId: record.id, epoch: epoch.epoch, retryCount: event.retryCount });
+
+    for (;;) {
+      const first = inFlightKeys.get(key);
+      if (first) {
+        // A redelivery (message timeout / reconnect) while the first copy is still being handled.
+        if (await first) {
+          await settle(conn, epoch, event, record.id, key, toAckDecision({ kind: 'duplicate' }, context));
+          return;
+        }
+        continue; // the first copy did not finish the key: claim it ourselves
+      }
+      let markDone: (done: boolean) => void = () => undefined;
+      const mine = new Promise<boolean>((resolve) => (markDone = resolve));
+      inFlightKeys.set(key, mine);
+      let done = false;
+      const release = () => {
+        // Only our own entry: a later copy may already have claimed the key again.
+        if (inFlightKeys.get(key) === mine) inFlightKeys.delete(key);
+        markDone(done);
+      };
+      try {
+        const decision = await claimAndDeliver(epoch, event, key, log, context);
+        done = decision.action === 'ack';
+        await settle(conn, epoch, event, record.id, key, decision, release);
+      } finally {
+        release();
+      }
+      return;
+    }
+  }
+
+  /** claim → sink → complete/release. Returns the decision; never acks itself. */
+  async function claimAndDeliver(
+    epoch: EpochState,
+    event: SourceEvent,
+    key: string,
+    log: Logger,
+    context: { retryCount: number; retryBackoff?: BackoffOptions },
+  ): Promise<AckDecision> {
+    let outcome: HandlingOutcome;
+    try {
+      const claim = await store.claim(scope, key);
+      if (claim.status === 'duplicate') return toAckDecision({ kind: 'duplicate' }, context);
+      if (claim.status === 'in-progress' && claim.owner === 'other') {
+        return toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: claim.retryAfterMs }, context);
+      }
+      // 'new', or 'in-progress' by this session with no local handler (a release that failed
+      // earlier): the claim is ours either way.
+    } catch (error) {
+      log.error({ err: error }, 'dedup claim failed');
+      return toAckDecision({ kind: 'store-failed', error }, context);
+    }
+
+    try {
+      const result: SinkResult = await sink(toDelivery(event, key, epoch.epoch));
+      outcome = { kind: 'sink', result };
+    } catch (error) {
+      outcome = { kind: 'sink-threw', error };
+    }
+    let decision = toAckDecision(outcome, context);
+    if (decision.record === 'complete') {
+      try {
+        await store.complete(scope, key);
+      } catch (error) {
+        log.error({ err: error }, 'sink succeeded but the key could not be recorded done; not acking');
+        decision = toAckDecision({ kind: 'store-failed', error }, context);
+      }
+    }
+    if (decision.record === 'release') {
+      try {
+        await store.release(scope, key);
+      } catch (error) {
+        // The claim stays with this session; the next copy here re-claims it as its own.
+        log.warn({ err: error }, 'could not release the dedup claim');
+      }
+    }
+    if (decision.action === 'nack') log.warn({ reason: decision.reason }, `sink outcome → nack ${decision.nackAction}`);
+    return decision;
+  }
+
+  /** Counts, waits the retry delay (cut short by stop), then sends the ack/nack. */
+  async function settle(
+    conn: Connection,
+    epoch: EpochState,
+    event: SourceEvent,
+    eventId: string,
+    key: string,
+    decision: AckDecision,
+    beforeSend?: () => void,
+  ): Promise<void> {
+    count(epoch, decision.outcome);
+    if (decision.action === 'nack' && decision.nackAction === 'retry' && decision.delayMs > 0) {
+      beforeSend?.();
+      await delay(decision.delayMs, stopController.signal);
+    } else {
+      beforeSend?.();
+    }
+    const sub = conn.sub;
+    try {
+      if (sub) {
+        const sent =
+          decision.action === 'ack'
+            ? await sub.ack(event)
+            : await sub.nack(decision.nackAction, decision.reason, event);
+        if (sent === 'connection-closed') {
+          logger.debug({ key, epoch: epoch.epoch }, `${decision.action} not sent: connection already closed`);
+        }
+      }
+    } catch (error) {
+      // The server redelivers an un-acked message; the dedup store makes that harmless.
+      logger.warn({ err: error, key, eventId, epoch: epoch.epoch }, `${decision.action} failed`);
+    }
+    try {
+      onReceived?.({ key, eventId, retryCount: event.retryCount, epoch: epoch.epoch, outcome: decision.outcome });
+    } catch (error) {
+      logger.error({ err: error, key }, 'onReceived listener threw; ignored');
+    }
+  }
+
+  // ---- public API -----------------------------------------------------------------------------
+
+  return {
+    scope,
+    start() {
+      if (lifecycle !== 'idle') {
+        throw new Error(`subscriber ${scope} was already started; create a new subscriber instead of restarting`);
+      }
+      lifecycle = 'running';
+      flushTimer = setInterval(() => void flushEpochs(), options.epochFlushMs ?? 1000);
+      flushTimer.unref();
+      connect();
+    },
+    stop() {
+      stopping ??= (async () => {
+        const wasRunning = lifecycle === 'running';
+        lifecycle = 'stopping';
+        if (reconnectTimer) clearTimeout(reconnectTimer);
+        reconnectTimer = undefined;
+        stopController.abort();
+        try {
+          while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+          if (wasRunning && current) {
+            // Acks are written locally; give the transport a moment to flush before cancelling
+            // (an ack written just before the call ends can be lost — then it is a duplicate).
+            await delay(50);
+            await dropConnection(current, 'stopped', 'none');
+          }
+          while (closings.size > 0) await Promise.allSettled([...closings]);
+          await flushEpochs();
+        } finally {
+          if (flushTimer) clearInterval(flushTimer);
+          lifecycle = 'stopped';
+          state = 'stopped';
+          logger.info({ totals }, 'subscriber stopped');
+        }
+      })();
+      return stopping;
+    },
+    reconnect(reason) {
+      if (lifecycle !== 'running') return;
+      const endReason = /^forced reconnect/i.test(reason) ? reason : `forced reconnect: ${reason}`;
+      logger.info({ reason: endReason }, 'reconnect requested');
+      if (reconnectTimer) {
+        clearTimeout(reconnectTimer);
+        reconnectTimer = undefined;
+        connect();
+        return;
+      }
+      if (current) {
+        void dropConnection(current, endReason, 'now');
+        state = 'connecting';
+        return;
+      }
+      if (!connectPending) connect();
+    },
+    getSummary() {
+      return {
+        state,
+        epoch: lastEpoch?.epoch ?? 0,
+        received: totals.received,
+        delivered: totals.delivered,
+        duplicatesSuppressed: totals.duplicatesSuppressed,
+        parked: totals.parked,
+      };
+    },
+    getCurrentEpoch() {
+      return lastEpoch ? toEpoch(lastEpoch) : null;
+    },
+    listEpochs(limit) {
+      return store.listEpochs(scope, limit);
+    },
+    isRunning() {
+      return lifecycle === 'running';
+    },
+  };
+
+  function toDelivery(event: SourceEvent, key: string, epochNumber: number): Delivery {
+    const record = originalRecord(event);
+    return {
+      eventId: record.id,
+      key,
+      stream: record.streamId,
+      revision: record.revision.toString(),
+      type: record.type,
+      data: record.data,
+      metadata: record.metadata,
+      isJson: record.isJson,
+      created: record.created.toISOString(),
+      retryCount: event.retryCount,
+      epoch: epochNumber,
+    };
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
