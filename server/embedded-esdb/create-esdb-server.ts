@@ -1,0 +1,107 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { GossipService } from '@eventstore/db-client/generated/gossip_grpc_pb';
+import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
+import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { type Clock, systemClock } from './clock';
+import { createGossipReadHandler } from './grpc/gossip-handler';
+import { createPersistentAdminHandlers } from './grpc/persistent-admin-handlers';
+import { createPersistentReadHandler } from './grpc/persistent-read-handler';
+import { getSupportedMethods } from './grpc/server-features-handler';
+import { createStreamsAppendHandler } from './grpc/streams-append-handler';
+import { createStreamsReadHandler } from './grpc/streams-read-handler';
+import { EventLog } from './log/event-log';
+import { PersistentSubscriptionService } from './persistent/subscription-service';
+
+export interface EsdbServerOptions {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 = ephemeral. Default 2113. */
+  readonly port?: number;
+  readonly clock?: Clock;
+  /** Period of the persistent-subscription timer (message timeouts, checkpoints). Default 1000 ms. */
+  readonly tickIntervalMs?: number;
+}
+
+export interface EsdbServer {
+  readonly host: string;
+  readonly port: number;
+  /** `esdb://HOST:PORT?tls=false` */
+  readonly connectionString: string;
+  /** The in-memory log, for tests and in-process tools. */
+  readonly log: EventLog;
+  readonly subscriptions: PersistentSubscriptionService;
+  /** Idempotent: returns the same promise when called again. Open calls are cancelled. */
+  stop(): Promise<void>;
+}
+
+/** An error that says which port was taken, in the shape server/main.ts reports. */
+function toBindError(error: Error, host: string, port: number): Error {
+  const inUse = /EADDRINUSE|address already in use/i.test(error.message);
+  return Object.assign(new Error(`cannot listen on ${host}:${port}: ${error.message}`), {
+    code: inUse ? 'EADDRINUSE' : 'EBIND',
+    port,
+    cause: error,
+  });
+}
+
+/**
+ * Starts the EventStoreDB-compatible gRPC server in this process. The child process entry and fast
+ * tests use this directly; the dashboard uses `startEmbeddedEsdb` to keep it off its event loop.
+ */
+export async function createEsdbServer(options: EsdbServerOptions = {}): Promise<EsdbServer> {
+  const host = options.host ?? '127.0.0.1';
+  const requestedPort = options.port ?? 2113;
+  const clock = options.clock ?? systemClock;
+  const log = new EventLog(clock);
+  const subscriptions = new PersistentSubscriptionService(log, clock);
+
+  // The client pings every 10 s even on idle channels; permit that instead of treating it as abuse.
+  const server = new Server({
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    'grpc.max_receive_message_length': 17 * 1024 * 1024,
+  });
+  let boundPort = requestedPort;
+  server.addService(StreamsService, {
+    read: createStreamsReadHandler(log),
+    append: createStreamsAppendHandler(log),
+  });
+  server.addService(PersistentSubscriptionsService, {
+    ...createPersistentAdminHandlers(subscriptions),
+    read: createPersistentReadHandler(subscriptions),
+  });
+  server.addService(ServerFeaturesService, { getSupportedMethods });
+  server.addService(GossipService, { read: createGossipReadHandler(() => ({ host, port: boundPort })) });
+
+  boundPort = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${requestedPort}`, ServerCredentials.createInsecure(), (error, port) => {
+      if (error) reject(toBindError(error, host, requestedPort));
+      else resolve(port);
+    });
+  });
+
+  const timer = setInterval(() => subscriptions.tick(), options.tickIntervalMs ?? 1_000);
+  timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= new Promise<void>((resolve) => {
+      clearInterval(timer);
+      subscriptions.stop();
+      server.tryShutdown(() => resolve());
+      // Long-lived subscription calls would hold tryShutdown forever; cancel them after dropping groups.
+      setImmediate(() => server.forceShutdown());
+    });
+    return stopping;
+  };
+
+  return {
+    host,
+    port: boundPort,
+    connectionString: `esdb://${host}:${boundPort}?tls=false`,
+    log,
+    subscriptions,
+    stop,
+  };
+}

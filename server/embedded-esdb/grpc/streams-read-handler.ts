@@ -1,0 +1,68 @@
+import { status, type handleServerStreamingCall } from '@grpc/grpc-js';
+import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import type { EventLog } from '../log/event-log';
+import { LINK_EVENT_TYPE, parseLinkData, type RecordedEvent } from '../log/recorded-event';
+import type { ResolvedEvent } from '../persistent/group-message';
+import { toStreamsReadEvent, type UuidForm } from './recorded-event-mapping';
+import { fromStreamIdentifier, toStreamIdentifier } from './stream-name';
+import { invalidArgument } from './to-service-error';
+
+function resolve(log: EventLog, event: RecordedEvent, resolveLinks: boolean): ResolvedEvent {
+  if (!resolveLinks || event.type !== LINK_EVENT_TYPE) return { event };
+  const pointer = parseLinkData(event.data);
+  const target = pointer && log.readEvent(pointer.streamId, pointer.revision);
+  return target ? { event: target, link: event } : { link: event };
+}
+
+function toCount(options: ReadReq.Options): number {
+  if (!options.hasCount()) return Number.MAX_SAFE_INTEGER;
+  const count = BigInt(options.getCount());
+  return count > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(count);
+}
+
+/**
+ * Streams.Read for one stream or `$all`, forwards or backwards, with a count (§4.7).
+ * Catch-up subscriptions (`subscription` option) are not implemented and answer UNIMPLEMENTED.
+ */
+export function createStreamsReadHandler(log: EventLog): handleServerStreamingCall<ReadReq, ReadResp> {
+  return (call) => {
+    const options = call.request.getOptions();
+    if (!options) {
+      call.emit('error', invalidArgument('Read options are required.'));
+      return;
+    }
+    if (options.hasSubscription()) {
+      call.emit('error', Object.assign(new Error('Subscriptions are not supported by the embedded server.'), {
+        code: status.UNIMPLEMENTED,
+        details: 'Subscriptions are not supported by the embedded server.',
+      }));
+      return;
+    }
+    const uuidForm: UuidForm = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
+    const direction = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
+    const maxCount = toCount(options);
+    const resolveLinks = options.getResolveLinks();
+    let events: RecordedEvent[];
+    const all = options.getAll();
+    if (all) {
+      const position = all.getPosition();
+      const from = all.hasStart() ? 'start' : all.hasEnd() ? 'end' : Number(position?.getCommitPosition() ?? 0);
+      events = log.readAll(from, direction, maxCount);
+    } else {
+      const streamOptions = options.getStream();
+      const stream = fromStreamIdentifier(streamOptions?.getStreamIdentifier());
+      if (log.isMissing(stream)) {
+        const notFound = new ReadResp.StreamNotFound().setStreamIdentifier(toStreamIdentifier(stream));
+        call.write(new ReadResp().setStreamNotFound(notFound));
+        call.end();
+        return;
+      }
+      const from = streamOptions?.hasRevision() ? Number(streamOptions.getRevision()) : streamOptions?.hasEnd() ? 'end' : 'start';
+      events = log.readStream(stream, { from, direction, maxCount });
+    }
+    for (const event of events) {
+      call.write(new ReadResp().setEvent(toStreamsReadEvent(resolve(log, event, resolveLinks), uuidForm)));
+    }
+    call.end();
+  };
+}

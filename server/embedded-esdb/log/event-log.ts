@@ -1,0 +1,195 @@
+import { type Clock, systemClock } from '../clock';
+import { type ExpectedRevision, isExpectedRevisionMet } from './expected-revision';
+import { METADATA_EVENT_TYPE, type ProposedEvent, type RecordedEvent, toTicks } from './recorded-event';
+import { parseStreamMetadata, streamOfMetadataStream, type StreamMetadata } from './stream-metadata';
+
+export type AppendResult =
+  | { readonly kind: 'success'; readonly currentRevision: number; readonly position: number }
+  | { readonly kind: 'wrong-expected-version'; readonly currentRevision: number; readonly expected: ExpectedRevision };
+
+export type ReadDirection = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  /** Inclusive start revision; 'start' / 'end' as in the client. */
+  readonly from: number | 'start' | 'end';
+  readonly direction: ReadDirection;
+  readonly maxCount: number;
+}
+
+export type AppendListener = (events: readonly RecordedEvent[]) => void;
+
+interface StreamState {
+  readonly events: RecordedEvent[];
+  metadata: StreamMetadata;
+  /** Soft-deleted and not written since: reads report "stream not found". */
+  deleted: boolean;
+}
+
+/** Fixed record overhead so positions look like growing byte offsets, as on a real node. */
+const RECORD_OVERHEAD = 64;
+
+/**
+ * The in-memory event log: every stream plus the global ($all) order.
+ *
+ * Invariants: appends are atomic and synchronous; listeners run after the whole batch is committed,
+ * in commit order, and may append again (nested appends notify their own listeners before returning).
+ */
+export class EventLog {
+  private readonly all: RecordedEvent[] = [];
+  private readonly streams = new Map<string, StreamState>();
+  private readonly listeners = new Set<AppendListener>();
+  private nextPosition = 0;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): AppendResult {
+    const state = this.stateOf(streamId);
+    const current = state.events.length - 1;
+    if (!isExpectedRevisionMet(expected, current)) {
+      return { kind: 'wrong-expected-version', currentRevision: current, expected };
+    }
+    if (events.length === 0) {
+      return { kind: 'success', currentRevision: current, position: this.lastPosition() };
+    }
+    const created = toTicks(this.clock.now());
+    const recorded: RecordedEvent[] = [];
+    for (const event of events) {
+      const record: RecordedEvent = {
+        ...event,
+        streamId,
+        revision: state.events.length,
+        position: this.nextPosition,
+        created,
+      };
+      this.nextPosition += RECORD_OVERHEAD + streamId.length + event.type.length + event.data.length + event.metadata.length;
+      state.events.push(record);
+      this.all.push(record);
+      recorded.push(record);
+    }
+    state.deleted = false;
+    this.applyMetadata(streamId, recorded);
+    for (const listener of [...this.listeners]) listener(recorded);
+    const last = recorded[recorded.length - 1]!;
+    return { kind: 'success', currentRevision: last.revision, position: last.position };
+  }
+
+  /** Last revision of the stream, visible or not; −1 when it has no events. */
+  lastRevision(streamId: string): number {
+    return (this.streams.get(streamId)?.events.length ?? 0) - 1;
+  }
+
+  /** True when a read of the stream reports "stream not found" (never written, or soft-deleted). */
+  isMissing(streamId: string): boolean {
+    const state = this.streams.get(streamId);
+    return state === undefined || state.events.length === 0 || state.deleted;
+  }
+
+  /** First revision a read can see, after `$tb` and `$maxCount`. */
+  firstVisibleRevision(streamId: string): number {
+    const state = this.streams.get(streamId);
+    if (!state) return 0;
+    const count = state.events.length;
+    const byTb = state.metadata.truncateBefore ?? 0;
+    const byMaxCount = state.metadata.maxCount === undefined ? 0 : count - state.metadata.maxCount;
+    return Math.max(0, byTb, byMaxCount);
+  }
+
+  /** Current metadata of the stream (from its `$$` stream). */
+  metadataOf(streamId: string): StreamMetadata {
+    return this.streams.get(streamId)?.metadata ?? {};
+  }
+
+  /** One visible event, or undefined if it does not exist or is truncated. */
+  readEvent(streamId: string, revision: number): RecordedEvent | undefined {
+    const state = this.streams.get(streamId);
+    if (!state || state.deleted || revision < this.firstVisibleRevision(streamId)) return undefined;
+    return state.events[revision];
+  }
+
+  /** The newest visible event of the stream. */
+  lastEvent(streamId: string): RecordedEvent | undefined {
+    return this.readEvent(streamId, this.lastRevision(streamId));
+  }
+
+  /** Visible events of one stream; an empty list for a missing stream (check `isMissing` first). */
+  readStream(streamId: string, options: ReadStreamOptions): RecordedEvent[] {
+    const state = this.streams.get(streamId);
+    if (!state || state.deleted || options.maxCount <= 0) return [];
+    const first = this.firstVisibleRevision(streamId);
+    const last = state.events.length - 1;
+    const result: RecordedEvent[] = [];
+    if (options.direction === 'forwards') {
+      const start = Math.max(first, options.from === 'start' ? 0 : options.from === 'end' ? last + 1 : options.from);
+      for (let r = start; r <= last && result.length < options.maxCount; r++) result.push(state.events[r]!);
+    } else {
+      const start = Math.min(last, options.from === 'start' ? first : options.from === 'end' ? last : options.from);
+      for (let r = start; r >= first && result.length < options.maxCount; r--) result.push(state.events[r]!);
+    }
+    return result;
+  }
+
+  /**
+   * Events of the whole log ordered by position. `fromPosition` is inclusive forwards and exclusive
+   * backwards (a read backwards from a position returns what came before it), as on a real node.
+   */
+  readAll(fromPosition: number | 'start' | 'end', direction: ReadDirection, maxCount: number): RecordedEvent[] {
+    const result: RecordedEvent[] = [];
+    if (direction === 'forwards') {
+      let i = fromPosition === 'start' ? 0 : fromPosition === 'end' ? this.all.length : this.indexAtOrAfter(fromPosition);
+      for (; i < this.all.length && result.length < maxCount; i++) result.push(this.all[i]!);
+    } else {
+      let i = fromPosition === 'end' ? this.all.length - 1 : fromPosition === 'start' ? -1 : this.indexAtOrAfter(fromPosition) - 1;
+      for (; i >= 0 && result.length < maxCount; i--) result.push(this.all[i]!);
+    }
+    return result;
+  }
+
+  /**
+   * Soft delete: the stream reads as not found and its events become invisible, but revisions
+   * continue if it is written again (the real server's `$tb` behaviour).
+   */
+  deleteStream(streamId: string): void {
+    const state = this.streams.get(streamId);
+    if (!state) return;
+    state.deleted = true;
+    state.metadata = { ...state.metadata, truncateBefore: state.events.length };
+  }
+
+  /** Registers a listener for committed batches; returns the unsubscribe function. */
+  onAppended(listener: AppendListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private stateOf(streamId: string): StreamState {
+    let state = this.streams.get(streamId);
+    if (!state) {
+      state = { events: [], metadata: {}, deleted: false };
+      this.streams.set(streamId, state);
+    }
+    return state;
+  }
+
+  private applyMetadata(streamId: string, recorded: readonly RecordedEvent[]): void {
+    const target = streamOfMetadataStream(streamId);
+    if (target === undefined) return;
+    for (const event of recorded) {
+      if (event.type === METADATA_EVENT_TYPE) this.stateOf(target).metadata = parseStreamMetadata(event.data);
+    }
+  }
+
+  private lastPosition(): number {
+    return this.all[this.all.length - 1]?.position ?? 0;
+  }
+
+  private indexAtOrAfter(position: number): number {
+    let lo = 0;
+    let hi = this.all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.all[mid]!.position < position) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}

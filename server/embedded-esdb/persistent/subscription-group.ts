@@ -1,0 +1,499 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
+import type { EventLog } from '../log/event-log';
+import { LINK_EVENT_TYPE, METADATA_EVENT_TYPE, parseLinkData, type RecordedEvent } from '../log/recorded-event';
+import { metadataStreamOf } from '../log/stream-metadata';
+import { isCheckpointDue } from './checkpoint-policy';
+import type { ConsumerStrategy } from './consumer-strategy/consumer-strategy';
+import { createConsumerStrategy } from './consumer-strategy/create-consumer-strategy';
+import { PersistentSubscriptionError } from './errors';
+import { type ConnectionOptions, type ConnectionSink, GroupConnection } from './group-connection';
+import { checkpointStreamOf, parkedStreamOf, toGroupKey } from './group-key';
+import { type GroupMessage, type ResolvedEvent, toGroupMessage, toRetried } from './group-message';
+import type { GroupInfo } from './group-info';
+import { explicitNackReason, retryLimitReason, toParkedRecord } from './parked-message';
+import { RateMeter } from './rate-meter';
+import { RetryBuffer } from './retry-buffer';
+import { type GroupSettings, START_FROM_END } from './settings';
+import { toStatusString } from './group-status';
+
+export type NackAction = 'unknown' | 'park' | 'retry' | 'skip' | 'stop';
+
+/** Event types a checkpoint stream may hold (the reader accepts both). */
+const CHECKPOINT_EVENT_TYPES = new Set(['$SubscriptionCheckpoint', 'SubscriptionCheckpoint']);
+/** The server reads history pages through a reader capped at 100 events. */
+const MAX_PAGE = 100;
+
+export interface SubscriptionGroupDeps {
+  readonly log: EventLog;
+  readonly clock: Clock;
+  readonly stream: string;
+  readonly group: string;
+  readonly settings: GroupSettings;
+  readonly newId?: () => string;
+}
+
+interface Outstanding {
+  readonly message: GroupMessage;
+  readonly connection: GroupConnection;
+  readonly expiresAt: number;
+}
+
+/**
+ * One persistent subscription group on a stream (server `PersistentSubscription`), driven by calls:
+ * `load` once, then `connect`/`disconnect`, `ack`/`nack`, `onEventAppended` for live events and
+ * `tick` every second. Everything is synchronous, so tests drive it with a fake clock.
+ *
+ * Invariants:
+ * - a tracked message is in exactly one place: read buffer, retry buffer, or outstanding (then also
+ *   in its connection's in-flight set);
+ * - the retry buffer is pushed before the read buffer (§2.2);
+ * - retry counts live in memory only; a reload starts again at 0 from the checkpoint (§2.4, §2.6).
+ */
+export class SubscriptionGroup {
+  readonly stream: string;
+  readonly group: string;
+  readonly key: string;
+  readonly settings: GroupSettings;
+
+  private readonly log: EventLog;
+  private readonly clock: Clock;
+  private readonly newId: () => string;
+  private readonly strategy: ConsumerStrategy;
+  private readonly connections = new Map<number, GroupConnection>();
+  private readonly outstanding = new Map<string, Outstanding>();
+  private readonly retryBuffer = new RetryBuffer();
+  private readBuffer: GroupMessage[] = [];
+  /** Live events seen while catching up; only counted, since history is re-read from the log. */
+  private liveBufferCount = 0;
+  private readonly rate: RateMeter;
+
+  private loaded = false;
+  private live = false;
+  private replayingParked = false;
+  private shutDown = false;
+  /** Next revision to read from history while behind; next expected live revision while live. */
+  private nextRevision = 0;
+  private lastKnownEventNumber: number | undefined;
+  private nextConnectionId = 1;
+
+  private nextSequence = 1;
+  private lastPushedSequence = 0;
+  private lastPushedEventNumber: number | undefined;
+  private lastCheckpointedSequence = 0;
+  private lastCheckpointedEventNumber: number | undefined;
+  private lastCheckpointAt: number;
+
+  constructor(deps: SubscriptionGroupDeps) {
+    this.stream = deps.stream;
+    this.group = deps.group;
+    this.key = toGroupKey(deps.stream, deps.group);
+    this.settings = deps.settings;
+    this.log = deps.log;
+    this.clock = deps.clock;
+    this.newId = deps.newId ?? randomUUID;
+    this.strategy = createConsumerStrategy(deps.settings.consumerStrategy);
+    this.rate = new RateMeter(deps.clock.now());
+    this.lastCheckpointAt = deps.clock.now();
+  }
+
+  get checkpointStream(): string {
+    return checkpointStreamOf(this.stream, this.group);
+  }
+
+  get parkedStream(): string {
+    return parkedStreamOf(this.stream, this.group);
+  }
+
+  /** Resumes after the last checkpoint, or from `startFrom` when there is none (§2.1). */
+  load(): void {
+    const checkpoint = this.readCheckpoint();
+    if (checkpoint !== undefined) {
+      this.nextRevision = checkpoint + 1;
+      this.lastPushedEventNumber = checkpoint;
+      this.lastCheckpointedEventNumber = checkpoint;
+      this.live = false;
+    } else if (this.settings.startFrom === START_FROM_END) {
+      this.nextRevision = this.log.lastRevision(this.stream) + 1;
+      this.live = true;
+    } else {
+      this.nextRevision = this.settings.startFrom;
+      this.live = false;
+    }
+    this.loaded = true;
+    this.fillReadBuffer();
+  }
+
+  /**
+   * Attaches a subscriber call.
+   * @throws PersistentSubscriptionError 'maximum-subscribers-reached' (checked only here) or
+   *   'dropped' once the group was shut down.
+   */
+  connect(options: ConnectionOptions, sink: ConnectionSink): GroupConnection {
+    if (this.shutDown) throw new PersistentSubscriptionError('dropped', this.stream, this.group);
+    const max = this.settings.maxSubscriberCount;
+    if (max > 0 && this.connections.size >= max) {
+      throw new PersistentSubscriptionError('maximum-subscribers-reached', this.stream, this.group);
+    }
+    const connection = new GroupConnection(this.nextConnectionId++, options, sink, this.clock.now());
+    this.connections.set(connection.id, connection);
+    this.strategy.add(connection);
+    this.pushToClients();
+    return connection;
+  }
+
+  /** The call ended: its unacked messages are retried with retryCount+1, without the park check (§2.4). */
+  disconnect(connection: GroupConnection): void {
+    if (!this.connections.delete(connection.id)) return;
+    this.strategy.remove(connection);
+    const inFlight = [...connection.inFlight.values()].sort((a, b) => a.message.eventNumber - b.message.eventNumber);
+    connection.inFlight.clear();
+    for (const { message } of inFlight) {
+      this.outstanding.delete(message.id);
+      this.addRetry(toRetried(message));
+    }
+    this.pushToClients();
+  }
+
+  /** Acks are per group: the id is removed wherever it is in flight; unknown ids are ignored. */
+  ack(ids: readonly string[]): void {
+    const now = this.clock.now();
+    for (const id of ids) {
+      const entry = this.outstanding.get(id);
+      if (!entry) continue;
+      const inFlight = entry.connection.inFlight.get(id);
+      if (inFlight && this.settings.extraStatistics) entry.connection.latency.record(now - inFlight.pushedAt);
+      this.removeOutstanding(id);
+    }
+    this.afterProcessing();
+  }
+
+  nack(ids: readonly string[], action: NackAction, reason: string): void {
+    for (const id of ids) {
+      const entry = this.outstanding.get(id);
+      if (!entry) continue;
+      this.removeOutstanding(id);
+      switch (action) {
+        case 'park':
+          this.park(entry.message, explicitNackReason(reason));
+          break;
+        case 'retry':
+        case 'unknown':
+          if (!this.parkIfRetriesExhausted(entry.message)) this.addRetry(toRetried(entry.message));
+          break;
+        case 'skip':
+        case 'stop':
+          // Stop is an empty TODO on the server, so like skip the message simply counts as processed.
+          break;
+      }
+    }
+    this.afterProcessing();
+  }
+
+  /** A live event on this group's stream was committed. */
+  onEventAppended(event: RecordedEvent): void {
+    if (!this.loaded || this.shutDown) return;
+    this.noteKnown(event.revision);
+    if (!this.live) {
+      this.liveBufferCount = Math.min(this.settings.liveBufferSize, this.liveBufferCount + 1);
+      this.fillReadBuffer();
+      this.pushToClients();
+      return;
+    }
+    if (event.revision < this.nextRevision) return;
+    if (this.readBuffer.length >= this.settings.historyBufferSize) {
+      // Too far behind for the live buffer: fall back to paging from this event.
+      this.live = false;
+      this.nextRevision = event.revision;
+      this.liveBufferCount = 1;
+      return;
+    }
+    this.readBuffer.push(this.toMessage(event));
+    this.nextRevision = event.revision + 1;
+    this.pushToClients();
+  }
+
+  /** The 1 s timer: message timeouts, time-based checkpoints, history paging (§2.1). */
+  tick(): void {
+    if (!this.loaded || this.shutDown) return;
+    const now = this.clock.now();
+    const expired = [...this.outstanding.values()]
+      .filter((entry) => entry.expiresAt <= now)
+      .sort((a, b) => a.message.eventNumber - b.message.eventNumber);
+    for (const { message } of expired) {
+      this.removeOutstanding(message.id);
+      if (!this.parkIfRetriesExhausted(message)) this.addRetry(toRetried(message));
+    }
+    this.pushToClients();
+    this.tryCheckpoint(true);
+    this.fillReadBuffer();
+    this.pushToClients();
+  }
+
+  /**
+   * Moves parked messages back into the retry buffer (§3.3). `stopAt` is an absolute, exclusive
+   * parked-stream event number. No-op while another replay runs or when nothing is parked.
+   */
+  replayParked(stopAt: number | undefined): void {
+    if (!this.loaded || this.shutDown || this.replayingParked) return;
+    const parked = this.parkedStream;
+    const end = this.log.lastRevision(parked);
+    const first = this.log.firstVisibleRevision(parked);
+    if (end < first) return;
+    const stopRead = stopAt === undefined ? end + 1 : Math.min(stopAt, end + 1);
+    this.replayingParked = true;
+    try {
+      let lastReplayed: number | undefined;
+      const records = this.log.readStream(parked, { from: first, direction: 'forwards', maxCount: Math.max(0, stopRead - first) });
+      for (const record of records) {
+        if (record.revision === stopAt) break;
+        lastReplayed = record.revision;
+        const target = this.resolveLinkTarget(record);
+        if (!target) continue;
+        this.retryBuffer.addReplayed(toGroupMessage({ event: target, link: record }, true));
+      }
+      if (lastReplayed !== undefined) this.truncateParked(lastReplayed + 1);
+    } finally {
+      this.replayingParked = false;
+    }
+    this.pushToClients();
+  }
+
+  /** Drops every connection with `persistent-subscription-dropped`; the group takes no more calls. */
+  shutdown(): void {
+    if (this.shutDown) return;
+    this.shutDown = true;
+    const connections = [...this.connections.values()];
+    this.connections.clear();
+    for (const connection of connections) {
+      this.strategy.remove(connection);
+      connection.sink.drop(new PersistentSubscriptionError('dropped', this.stream, this.group));
+    }
+  }
+
+  /** Parked count = last parked event number − truncate-before + 1 (§3.2). */
+  parkedMessageCount(): number {
+    const last = this.log.lastRevision(this.parkedStream);
+    const first = this.log.firstVisibleRevision(this.parkedStream);
+    return Math.max(0, last - first + 1);
+  }
+
+  /** A snapshot for GetInfo/List; starts a new rate-measurement window (§5). */
+  getInfo(): GroupInfo {
+    const now = this.clock.now();
+    const measured = this.rate.measure(now);
+    return {
+      stream: this.stream,
+      group: this.group,
+      status: toStatusString({ loaded: this.loaded, live: this.live, replayingParked: this.replayingParked }),
+      settings: this.settings,
+      connections: [...this.connections.values()].map((connection) => {
+        const connectionRate = connection.rate.measure(now);
+        return {
+          connectionName: connection.options.connectionName,
+          username: connection.options.username,
+          averageItemsPerSecond: connectionRate.averagePerSecond,
+          totalItems: connection.rate.totalItems,
+          countSinceLastMeasurement: connectionRate.countSinceLastMeasurement,
+          observedMeasurements: this.settings.extraStatistics ? connection.latency.measurements() : [],
+          availableSlots: connection.availableSlots,
+          inFlightMessages: connection.inFlight.size,
+        };
+      }),
+      averagePerSecond: measured.averagePerSecond,
+      totalItems: this.rate.totalItems,
+      countSinceLastMeasurement: measured.countSinceLastMeasurement,
+      lastCheckpointedEventNumber: this.lastCheckpointedEventNumber,
+      lastKnownEventNumber: this.lastKnownEventNumber,
+      readBufferCount: this.readBuffer.length,
+      liveBufferCount: this.liveBufferCount,
+      retryBufferCount: this.retryBuffer.size,
+      totalInFlightMessages: [...this.connections.values()].reduce((sum, c) => sum + c.inFlight.size, 0),
+      outstandingMessagesCount: this.outstanding.size,
+      parkedMessageCount: this.parkedMessageCount(),
+    };
+  }
+
+  private afterProcessing(): void {
+    this.tryCheckpoint(false);
+    this.fillReadBuffer();
+    this.pushToClients();
+  }
+
+  private removeOutstanding(id: string): void {
+    const entry = this.outstanding.get(id);
+    if (!entry) return;
+    this.outstanding.delete(id);
+    entry.connection.inFlight.delete(id);
+  }
+
+  private addRetry(message: GroupMessage): void {
+    if (message.replayed) this.retryBuffer.addReplayed(message);
+    else this.retryBuffer.addRetry(message);
+  }
+
+  /** Parks instead of retrying once `maxRetryCount` is reached (server `ActionTakenForRetriedMessage`). */
+  private parkIfRetriesExhausted(message: GroupMessage): boolean {
+    if (message.retryCount < this.settings.maxRetryCount) return false;
+    this.park(message, retryLimitReason(this.settings.maxRetryCount));
+    return true;
+  }
+
+  private park(message: GroupMessage, reason: string): void {
+    const record = toParkedRecord(message, reason, this.newId(), new Date(this.clock.now()));
+    this.log.append(this.parkedStream, 'any', [record]);
+  }
+
+  private truncateParked(truncateBefore: number): void {
+    const metadata = { ...this.metadataJson(this.parkedStream), $tb: truncateBefore };
+    this.log.append(metadataStreamOf(this.parkedStream), 'any', [
+      { id: this.newId(), type: METADATA_EVENT_TYPE, isJson: true, data: Buffer.from(JSON.stringify(metadata)), metadata: new Uint8Array() },
+    ]);
+  }
+
+  private metadataJson(stream: string): Record<string, number> {
+    const current = this.log.metadataOf(stream);
+    const json: Record<string, number> = {};
+    if (current.maxCount !== undefined) json.$maxCount = current.maxCount;
+    if (current.truncateBefore !== undefined) json.$tb = current.truncateBefore;
+    return json;
+  }
+
+  /** Reads history pages while behind and the buffers have room for a page; switches to live at the end. */
+  private fillReadBuffer(): void {
+    const pageSize = Math.min(this.settings.readBatchSize, MAX_PAGE);
+    while (!this.live && !this.shutDown) {
+      const buffered = this.readBuffer.length + this.retryBuffer.size;
+      if (this.settings.historyBufferSize - buffered <= this.settings.readBatchSize) return;
+      const page = this.log.readStream(this.stream, { from: this.nextRevision, direction: 'forwards', maxCount: pageSize });
+      for (const event of page) {
+        this.readBuffer.push(this.toMessage(event));
+        this.noteKnown(event.revision);
+        this.nextRevision = event.revision + 1;
+      }
+      if (page.length < pageSize) {
+        this.nextRevision = Math.max(this.nextRevision, this.log.lastRevision(this.stream) + 1);
+        this.live = true;
+        this.liveBufferCount = 0;
+      }
+    }
+  }
+
+  /** Pushes retries first, then new messages, while the strategy finds a connection with room. */
+  private pushToClients(): void {
+    if (this.connections.size === 0 || this.shutDown) return;
+    if (this.retryBuffer.size > 0) {
+      const { sent, full } = this.pushFrom(this.retryBuffer.values());
+      if (sent.size > 0) this.retryBuffer.retain((m) => !sent.has(m));
+      if (full) return;
+    }
+    for (;;) {
+      const { sent, full } = this.pushFrom(this.readBuffer);
+      if (sent.size > 0) this.readBuffer = this.readBuffer.filter((m) => !sent.has(m));
+      if (full) return;
+      const before = this.readBuffer.length;
+      this.fillReadBuffer();
+      if (this.readBuffer.length === before) return;
+    }
+  }
+
+  private pushFrom(messages: readonly GroupMessage[]): { sent: Set<GroupMessage>; full: boolean } {
+    const sent = new Set<GroupMessage>();
+    for (const message of messages) {
+      const choice = this.strategy.select(message);
+      if (choice === 'no-capacity') return { sent, full: true };
+      if (choice === 'skipped') continue;
+      this.deliver(message, choice);
+      sent.add(message);
+    }
+    return { sent, full: false };
+  }
+
+  private deliver(message: GroupMessage, connection: GroupConnection): void {
+    const now = this.clock.now();
+    if (message.sequence === undefined && !message.replayed) {
+      message.sequence = this.nextSequence++;
+      message.previousEventNumber = this.lastPushedEventNumber;
+      this.lastPushedSequence = message.sequence;
+      this.lastPushedEventNumber = message.eventNumber;
+    }
+    // A second message with an id already outstanding is pushed but not tracked (server warns "duplicate eventId").
+    if (!this.outstanding.has(message.id)) {
+      this.outstanding.set(message.id, { message, connection, expiresAt: now + this.settings.messageTimeoutMs });
+      connection.inFlight.set(message.id, { message, pushedAt: now });
+    }
+    this.rate.increment();
+    connection.rate.increment();
+    connection.sink.deliver({ resolved: message.resolved, retryCount: message.retryCount, position: message.position });
+  }
+
+  /** Checkpoints the contiguous processed prefix (§2.5); replayed parked messages do not count. */
+  private tryCheckpoint(isTimeCheck: boolean): void {
+    let lowest: GroupMessage | undefined;
+    const consider = (message: GroupMessage) => {
+      if (message.replayed || message.sequence === undefined) return;
+      if (!lowest || message.sequence < lowest.sequence!) lowest = message;
+    };
+    for (const { message } of this.outstanding.values()) consider(message);
+    for (const message of this.retryBuffer.values()) consider(message);
+    const candidate = lowest
+      ? { sequence: lowest.sequence! - 1, eventNumber: lowest.previousEventNumber }
+      : { sequence: this.lastPushedSequence, eventNumber: this.lastPushedEventNumber };
+    if (candidate.eventNumber === undefined) return;
+    const now = this.clock.now();
+    const state = { lastCheckpointedSequence: this.lastCheckpointedSequence, lastCheckpointAt: this.lastCheckpointAt };
+    if (!isCheckpointDue({ sequence: candidate.sequence, eventNumber: candidate.eventNumber }, state, this.settings, now, isTimeCheck)) {
+      return;
+    }
+    this.writeCheckpoint(candidate.eventNumber);
+    this.lastCheckpointedSequence = candidate.sequence;
+    this.lastCheckpointedEventNumber = candidate.eventNumber;
+    this.lastCheckpointAt = now;
+  }
+
+  private writeCheckpoint(eventNumber: number): void {
+    const stream = this.checkpointStream;
+    if (this.log.lastRevision(stream) === -1) {
+      // First write: keep only the newest checkpoints, as the server does with `$maxCount: 2`.
+      const acl = { $r: '$admins', $w: '$admins', $d: '$admins', $mw: '$admins' };
+      this.log.append(metadataStreamOf(stream), 'any', [
+        { id: this.newId(), type: METADATA_EVENT_TYPE, isJson: true, data: Buffer.from(JSON.stringify({ $maxCount: 2, $acl: acl })), metadata: new Uint8Array() },
+      ]);
+    }
+    this.log.append(stream, 'any', [
+      { id: this.newId(), type: '$SubscriptionCheckpoint', isJson: true, data: Buffer.from(JSON.stringify(String(eventNumber))), metadata: new Uint8Array() },
+    ]);
+  }
+
+  private readCheckpoint(): number | undefined {
+    const last = this.log.lastEvent(this.checkpointStream);
+    if (!last || !CHECKPOINT_EVENT_TYPES.has(last.type)) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(last.data).toString('utf8'));
+    } catch {
+      // A foreign, malformed checkpoint: behave as if there were none, like a fresh group.
+      return undefined;
+    }
+    const value = Number(parsed);
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  }
+
+  private toMessage(event: RecordedEvent): GroupMessage {
+    if (!this.settings.resolveLinkTos || event.type !== LINK_EVENT_TYPE) return toGroupMessage({ event });
+    const target = this.resolveLinkTarget(event);
+    const resolved: ResolvedEvent = target ? { event: target, link: event } : { link: event };
+    return toGroupMessage(resolved);
+  }
+
+  private resolveLinkTarget(link: RecordedEvent): RecordedEvent | undefined {
+    const pointer = parseLinkData(link.data);
+    return pointer ? this.log.readEvent(pointer.streamId, pointer.revision) : undefined;
+  }
+
+  private noteKnown(eventNumber: number): void {
+    if (this.lastKnownEventNumber === undefined || eventNumber > this.lastKnownEventNumber) {
+      this.lastKnownEventNumber = eventNumber;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+import type { Clock } from '../clock';
+import type { EventLog } from '../log/event-log';
+import type { RecordedEvent } from '../log/recorded-event';
+import { PersistentSubscriptionError } from './errors';
+import type { ConnectionOptions, ConnectionSink, GroupConnection } from './group-connection';
+import type { GroupInfo } from './group-info';
+import { toGroupKey } from './group-key';
+import { type GroupSettings, validateGroupSettings } from './settings';
+import { type NackAction, SubscriptionGroup } from './subscription-group';
+
+/** A subscriber's handle on its group: ack/nack and detach. Stale after the group reloads. */
+export interface GroupSubscription {
+  readonly subscriptionId: string;
+  ack(ids: readonly string[]): void;
+  nack(ids: readonly string[], action: NackAction, reason: string): void;
+  /** Idempotent; in-flight messages are retried. */
+  close(): void;
+}
+
+interface GroupConfig {
+  readonly stream: string;
+  readonly group: string;
+  readonly settings: GroupSettings;
+}
+
+/**
+ * The persistent-subscription subsystem (server `PersistentSubscriptionService`) for stream groups:
+ * group configuration, live fan-out from the log, the 1 s tick, and restart.
+ *
+ * Invariant: every configured group has exactly one loaded `SubscriptionGroup`; `topics` keeps a
+ * (possibly empty) entry for every stream that had a group since the last (re)start, which is what
+ * List-for-stream distinguishes (§4.4).
+ */
+export class PersistentSubscriptionService {
+  private readonly configs = new Map<string, GroupConfig>();
+  private readonly groups = new Map<string, SubscriptionGroup>();
+  private readonly topics = new Map<string, Set<string>>();
+  private readonly unsubscribeLog: () => void;
+
+  constructor(
+    private readonly log: EventLog,
+    private readonly clock: Clock,
+  ) {
+    this.unsubscribeLog = log.onAppended((events) => this.onAppended(events));
+  }
+
+  /** @throws PersistentSubscriptionError 'exists' or 'failed' (validation). */
+  create(stream: string, group: string, settings: GroupSettings): void {
+    this.validate(stream, group, settings);
+    const key = toGroupKey(stream, group);
+    if (this.configs.has(key)) throw new PersistentSubscriptionError('exists', stream, group);
+    this.configs.set(key, { stream, group, settings });
+    this.startGroup({ stream, group, settings });
+  }
+
+  /**
+   * Replaces the group's settings: connected clients are dropped and the new group resumes from
+   * the existing checkpoint (§2.6).
+   * @throws PersistentSubscriptionError 'does-not-exist' or 'failed'.
+   */
+  update(stream: string, group: string, settings: GroupSettings): void {
+    this.validate(stream, group, settings);
+    const key = toGroupKey(stream, group);
+    const existing = this.groups.get(key);
+    if (!existing) throw new PersistentSubscriptionError('does-not-exist', stream, group);
+    existing.shutdown();
+    this.configs.set(key, { stream, group, settings });
+    this.startGroup({ stream, group, settings });
+  }
+
+  /** Drops clients, forgets the group and deletes its checkpoint and parked streams. */
+  delete(stream: string, group: string): void {
+    const existing = this.requireGroup(stream, group);
+    existing.shutdown();
+    this.groups.delete(existing.key);
+    this.configs.delete(existing.key);
+    this.topics.get(stream)?.delete(group);
+    this.log.deleteStream(existing.checkpointStream);
+    this.log.deleteStream(existing.parkedStream);
+  }
+
+  getInfo(stream: string, group: string): GroupInfo {
+    return this.requireGroup(stream, group).getInfo();
+  }
+
+  listAll(): GroupInfo[] {
+    return [...this.groups.values()].map((g) => g.getInfo());
+  }
+
+  /** @throws PersistentSubscriptionError 'does-not-exist' with an empty group name when no group was ever on the stream. */
+  listForStream(stream: string): GroupInfo[] {
+    const topic = this.topics.get(stream);
+    if (!topic) throw new PersistentSubscriptionError('does-not-exist', stream, '');
+    return [...topic].map((group) => this.requireGroup(stream, group).getInfo());
+  }
+
+  /** @throws PersistentSubscriptionError 'does-not-exist' or 'maximum-subscribers-reached'. */
+  subscribe(stream: string, group: string, options: ConnectionOptions, sink: ConnectionSink): GroupSubscription {
+    const target = this.requireGroup(stream, group);
+    const connection: GroupConnection = target.connect(options, sink);
+    let closed = false;
+    return {
+      subscriptionId: target.key,
+      ack: (ids) => {
+        if (!closed) target.ack(ids);
+      },
+      nack: (ids, action, reason) => {
+        if (!closed) target.nack(ids, action, reason);
+      },
+      close: () => {
+        if (closed) return;
+        closed = true;
+        target.disconnect(connection);
+      },
+    };
+  }
+
+  /**
+   * Validates and returns at once; the replay itself runs on a later turn (§3.3 "reply at once").
+   * @throws PersistentSubscriptionError 'does-not-exist' or 'failed' (negative stopAt).
+   */
+  replayParked(stream: string, group: string, stopAt: number | undefined): void {
+    const target = this.requireGroup(stream, group);
+    if (stopAt !== undefined && stopAt < 0) {
+      throw new PersistentSubscriptionError('failed', stream, group, 'Cannot stop replaying parked message at a negative version.');
+    }
+    setImmediate(() => target.replayParked(stopAt));
+  }
+
+  /**
+   * Like a leader change (§2.6): every group shuts down (clients dropped) and reloads from its
+   * checkpoint, so everything after it is redelivered with retryCount 0. Runs on a later turn so
+   * the caller can reply first.
+   */
+  restartSubsystem(): void {
+    setImmediate(() => this.restartNow());
+  }
+
+  /** Synchronous restart, for tests and for `restartSubsystem`. */
+  restartNow(): void {
+    for (const group of this.groups.values()) group.shutdown();
+    this.groups.clear();
+    this.topics.clear();
+    for (const config of this.configs.values()) this.startGroup(config);
+  }
+
+  /** The 1 s timer of every group. */
+  tick(): void {
+    for (const group of [...this.groups.values()]) group.tick();
+  }
+
+  /** Shuts every group down (clients dropped) and detaches from the log. */
+  stop(): void {
+    this.unsubscribeLog();
+    for (const group of this.groups.values()) group.shutdown();
+    this.groups.clear();
+  }
+
+  private startGroup(config: GroupConfig): void {
+    const group = new SubscriptionGroup({ log: this.log, clock: this.clock, ...config });
+    this.groups.set(group.key, group);
+    let topic = this.topics.get(config.stream);
+    if (!topic) {
+      topic = new Set();
+      this.topics.set(config.stream, topic);
+    }
+    topic.add(config.group);
+    group.load();
+  }
+
+  private requireGroup(stream: string, group: string): SubscriptionGroup {
+    const found = this.groups.get(toGroupKey(stream, group));
+    if (!found) throw new PersistentSubscriptionError('does-not-exist', stream, group);
+    return found;
+  }
+
+  private validate(stream: string, group: string, settings: GroupSettings): void {
+    if (stream === '') throw new PersistentSubscriptionError('failed', stream, group, 'Bad stream name.');
+    if (stream === '$all') {
+      throw new PersistentSubscriptionError('failed', stream, group, 'Subscriptions to $all are not supported by the embedded server.');
+    }
+    const reason = validateGroupSettings(settings);
+    if (reason) throw new PersistentSubscriptionError('failed', stream, group, reason);
+  }
+
+  private onAppended(events: readonly RecordedEvent[]): void {
+    for (const event of events) {
+      const topic = this.topics.get(event.streamId);
+      if (!topic || topic.size === 0) continue;
+      for (const groupName of [...topic]) this.groups.get(toGroupKey(event.streamId, groupName))?.onEventAppended(event);
+    }
+  }
+}
