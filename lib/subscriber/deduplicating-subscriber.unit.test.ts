@@ -1,0 +1,334 @@
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createFakePersistentSubscription,
+  type FakePersistentSubscription,
+} from '../../test/fakes/fake-persistent-subscription';
+import { waitFor } from '../../test/helpers/wait-for';
+import { epochSchema, type Epoch } from '../api/schemas';
+import type { DedupStore } from '../dedup/dedup-store';
+import { createMemoryDedupData, createMemoryDedupStore, type MemoryDedupData } from '../dedup/memory-dedup-store';
+import type { PersistentSubscriptionSource } from '../esdb/persistent-subscription-source';
+import {
+  createDeduplicatingSubscriber,
+  type DeduplicatingSubscriber,
+  type ReceivedInfo,
+} from './deduplicating-subscriber';
+import type { Delivery, Sink, SinkResult } from './sink';
+
+const logger = pino({ level: 'silent' });
+const SCOPE = 'orders::billing';
+
+interface Harness {
+  server: FakePersistentSubscription;
+  data: MemoryDedupData;
+  store: DedupStore;
+  subscriber: DeduplicatingSubscriber;
+  sinkCalls: Delivery[];
+  received: ReceivedInfo[];
+  epochEvents: Epoch[];
+  timeline: string[];
+}
+
+const running: DeduplicatingSubscriber[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
+/** Records sink / complete / ack order per key into one timeline. */
+function setup(
+  options: {
+    sink?: (d: Delivery) => Promise<SinkResult>;
+    server?: FakePersistentSubscription;
+    data?: MemoryDedupData;
+    store?: (base: DedupStore) => DedupStore;
+    bufferSize?: number;
+  } = {},
+): Harness {
+  const server = options.server ?? createFakePersistentSubscription();
+  const data = options.data ?? createMemoryDedupData();
+  const timeline: string[] = [];
+  const base = createMemoryDedupStore({ data });
+  const recording: DedupStore = {
+    ...base,
+    complete: async (scope, key) => {
+      await base.complete(scope, key);
+      timeline.push(`complete:${key}`);
+    },
+  };
+  const store = options.store ? options.store(recording) : recording;
+  const source: PersistentSubscriptionSource = {
+    subscribe(target, handlers) {
+      const sub = server.source.subscribe(target, handlers);
+      return {
+        ...sub,
+        ack: async (event) => {
+          timeline.push(`ack:${(event.event ?? event.link)?.id ?? ''}`);
+          return sub.ack(event);
+        },
+      };
+    },
+  };
+  const sinkCalls: Delivery[] = [];
+  const received: ReceivedInfo[] = [];
+  const epochEvents: Epoch[] = [];
+  const sink: Sink = async (delivery) => {
+    sinkCalls.push(delivery);
+    const result = options.sink ? await options.sink(delivery) : ({ outcome: 'ok' } as const);
+    if (result.outcome === 'ok') timeline.push(`sink:${delivery.key}`);
+    return result;
+  };
+  const subscriber = createDeduplicatingSubscriber({
+    source,
+    stream: 'orders',
+    group: 'billing',
+    bufferSize: options.bufferSize ?? 10,
+    store,
+    sink,
+    logger,
+    backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
+    retryBackoff: { initialMs: 1, maxMs: 5 },
+    epochFlushMs: 20,
+    onEpoch: (epoch) => epochEvents.push(epoch),
+    onReceived: (info) => received.push(info),
+  });
+  running.push(subscriber);
+  return { server, data, store, subscriber, sinkCalls, received, epochEvents, timeline };
+}
+
+function gate() {
+  let open: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+const uniqueKeys = (calls: Delivery[]) => new Set(calls.map((d) => d.key));
+
+describe('deduplicating subscriber (in-memory subscription)', () => {
+  it('delivers every new event to the sink once and acks it only after the key is recorded done', async () => {
+    const h = setup();
+    const ids = h.server.append(25);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 25 && h.server.isIdle(), { message: '25 acks' });
+
+    expect(h.sinkCalls.map((d) => d.eventId).sort()).toEqual([...ids].sort());
+    for (const id of ids) {
+      const order = ['sink', 'complete', 'ack'].map((step) => h.timeline.indexOf(`${step}:${id}`));
+      expect(order.every((i) => i >= 0)).toBe(true);
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+    }
+    expect(h.sinkCalls[0]).toMatchObject({ stream: 'orders', type: 'TestEvent', retryCount: 0, epoch: 1, isJson: true });
+    expect(h.subscriber.getSummary()).toEqual({
+      state: 'live',
+      epoch: 1,
+      received: 25,
+      delivered: 25,
+      duplicatesSuppressed: 0,
+      parked: 0,
+    });
+  });
+
+  it('acks a redelivered duplicate without calling the sink', async () => {
+    const h = setup();
+    h.server.append(10);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 10, { message: 'first pass acked' });
+
+    h.server.reloadFrom(0); // group reload from an old checkpoint: everything again, retryCount 0
+    await waitFor(() => h.server.acks.length === 20 && h.server.isIdle(), { message: 'redeliveries acked' });
+
+    expect(h.sinkCalls).toHaveLength(10);
+    expect(h.received.filter((r) => r.outcome === 'duplicate')).toHaveLength(10);
+    expect(h.subscriber.getCurrentEpoch()).toMatchObject({ epoch: 1, received: 20, delivered: 10, duplicatesSuppressed: 10 });
+  });
+
+  it('waits for the first copy when a message-timeout redelivery arrives while the sink is still running', async () => {
+    const release = gate();
+    const h = setup({ sink: async () => (await release.promise, { outcome: 'ok' }) });
+    const [id] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'first copy in the sink' });
+
+    h.server.expireInFlight();
+    await waitFor(() => h.server.pushes.length === 2, { message: 'timeout redelivery pushed' });
+    release.open();
+    await waitFor(() => h.received.length === 2 && h.server.isIdle(), { message: 'both copies settled' });
+
+    expect(h.sinkCalls).toHaveLength(1);
+    expect(h.received.map((r) => [r.key, r.retryCount, r.outcome]).sort()).toEqual([
+      [id, 0, 'delivered'],
+      [id, 1, 'duplicate'],
+    ]);
+  });
+
+  it('releases the key and nacks retry when the sink asks to retry, so the redelivery reaches the sink', async () => {
+    let calls = 0;
+    const h = setup({ sink: async () => (++calls === 1 ? { outcome: 'retry', reason: 'HTTP 503' } : { outcome: 'ok' }) });
+    const [id] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 1, { message: 'ack after retry' });
+
+    expect(h.server.nacks).toEqual([{ id, action: 'retry', reason: 'sink asked to retry: HTTP 503' }]);
+    expect(h.sinkCalls.map((d) => d.retryCount)).toEqual([0, 1]);
+    expect(h.subscriber.getCurrentEpoch()).toMatchObject({ received: 2, delivered: 1, retried: 1 });
+  });
+
+  it('treats a sink that throws as a retry', async () => {
+    let calls = 0;
+    const h = setup({
+      sink: async () => {
+        if (++calls === 1) throw new Error('socket hang up');
+        return { outcome: 'ok' };
+      },
+    });
+    h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 1, { message: 'ack after thrown sink' });
+    expect(h.server.nacks.map((n) => [n.action, n.reason])).toEqual([['retry', 'sink threw: Error: socket hang up']]);
+  });
+
+  it('parks with the sink’s reason without recording the key, so a replayed parked message reaches the sink', async () => {
+    let calls = 0;
+    const h = setup({
+      sink: async () => (++calls === 1 ? { outcome: 'park', reason: 'HTTP 422: invalid order' } : { outcome: 'ok' }),
+    });
+    const [id] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.server.parked.length === 1, { message: 'message parked' });
+    expect(h.server.nacks).toEqual([{ id, action: 'park', reason: 'HTTP 422: invalid order' }]);
+    expect(h.subscriber.getSummary().parked).toBe(1);
+
+    h.server.replayParked();
+    await waitFor(() => h.server.acks.length === 1, { message: 'replayed message acked' });
+    expect(h.sinkCalls.map((d) => d.eventId)).toEqual([id, id]);
+    expect(h.received.map((r) => r.outcome)).toEqual(['parked', 'delivered']);
+  });
+
+  it('never acks a delivery whose key could not be recorded done', async () => {
+    let failures = 1;
+    const h = setup({
+      store: (base) => ({
+        ...base,
+        complete: async (scope, key) => {
+          if (failures-- > 0) throw new Error('SQLITE_FULL: database or disk is full');
+          await base.complete(scope, key);
+        },
+      }),
+    });
+    const [id] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 1, { message: 'ack once the store works again' });
+
+    expect(h.server.nacks.map((n) => n.action)).toEqual(['retry']);
+    expect(h.server.nacks[0]?.reason).toMatch(/^dedup store failed: Error: SQLITE_FULL/);
+    expect(h.sinkCalls.map((d) => d.eventId)).toEqual([id, id]); // at-least-once: the sink is asked again
+  });
+
+  it('nacks retry without calling the sink while another instance holds the claim, then takes over after its lease', async () => {
+    const data = createMemoryDedupData();
+    const other = createMemoryDedupStore({ data, instanceId: 'other-instance', leaseMs: 150 });
+    const h = setup({ data, store: () => createMemoryDedupStore({ data, instanceId: 'local' }) });
+    const [id = ''] = h.server.append(1);
+    await other.claim(SCOPE, id);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 1, { message: 'delivered after the lease ended' });
+    expect(h.server.nacks[0]).toMatchObject({ id, action: 'retry', reason: 'dedup key is being processed by another instance' });
+    // The first delivery (retryCount 0) never reached the sink; a redelivery after the lease did.
+    expect(h.sinkCalls.map((d) => [d.eventId, d.retryCount > 0])).toEqual([[id, true]]);
+  });
+
+  it('reconnects after every drop, closing the old epoch with the reason and opening a new one first', async () => {
+    const release = gate();
+    const h = setup({ sink: async (d) => (d.retryCount === 0 ? await release.promise : undefined, { outcome: 'ok' }) });
+    h.server.append(5);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 5, { message: 'five in the sink' });
+
+    h.server.dropAll('UnavailableError: 14 UNAVAILABLE: Connection dropped');
+    await waitFor(() => h.subscriber.getSummary().epoch === 2 && h.subscriber.getSummary().state === 'live', {
+      message: 'second epoch live',
+    });
+    release.open();
+    await waitFor(() => h.server.isIdle() && h.received.length === 10, { message: 'all redeliveries settled' });
+
+    const epochs = await h.subscriber.listEpochs(10);
+    for (const epoch of epochs) epochSchema.parse(epoch);
+    expect(epochs.map((e) => [e.epoch, e.endReason])).toEqual([
+      [2, null],
+      [1, 'connection lost: UnavailableError: 14 UNAVAILABLE: Connection dropped'],
+    ]);
+    // First copies finished after their connection died: they still count in epoch 1.
+    await waitFor(async () => (await h.subscriber.listEpochs(10))[1]?.delivered === 5, { message: 'late counts flushed' });
+    expect(uniqueKeys(h.sinkCalls).size).toBe(5);
+    expect(h.sinkCalls).toHaveLength(5);
+    expect(h.epochEvents.map((e) => [e.epoch, e.endedAt === null])).toEqual([
+      [1, true],
+      [1, false],
+      [2, true],
+    ]);
+  });
+
+  it('backs off after failed subscribe attempts and opens no epoch until a connection is confirmed', async () => {
+    const h = setup();
+    h.server.failNextSubscribes('PersistentSubscriptionDoesNotExistError: 5 NOT_FOUND', 'UnavailableError: 14 UNAVAILABLE');
+    h.server.append(3);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 3, { message: 'delivered after retries' });
+    expect(h.server.subscribeCount()).toBe(3);
+    expect((await h.subscriber.listEpochs(10)).map((e) => e.epoch)).toEqual([1]);
+  });
+
+  it('closes the current epoch as a forced reconnect and resubscribes at once', async () => {
+    const h = setup();
+    h.subscriber.start();
+    await waitFor(() => h.subscriber.getSummary().state === 'live', { message: 'live' });
+    h.subscriber.reconnect('operator asked');
+    await waitFor(() => h.subscriber.getSummary().epoch === 2 && h.subscriber.getSummary().state === 'live', {
+      message: 'second epoch',
+    });
+    h.server.append(2);
+    await waitFor(() => h.server.acks.length === 2, { message: 'events after reconnect' });
+    expect((await h.subscriber.listEpochs(10)).map((e) => e.endReason)).toEqual([null, 'forced reconnect: operator asked']);
+    expect(h.server.openConnections()).toBe(1);
+    expect(h.sinkCalls.every((d) => d.epoch === 2)).toBe(true);
+  });
+
+  it('stops by draining in-flight sink calls, sending their acks and closing the epoch as stopped', async () => {
+    const release = gate();
+    const h = setup({ sink: async () => (await release.promise, { outcome: 'ok' }) });
+    h.server.append(3);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 3, { message: 'three in the sink' });
+
+    const stopped = h.subscriber.stop();
+    expect(h.subscriber.stop()).toBe(stopped);
+    release.open();
+    await stopped;
+
+    expect(h.server.acks).toHaveLength(3);
+    expect(h.subscriber.getSummary()).toMatchObject({ state: 'stopped', delivered: 3 });
+    expect(await h.subscriber.listEpochs(1)).toEqual([
+      expect.objectContaining({ epoch: 1, endReason: 'stopped', received: 3, delivered: 3 }),
+    ]);
+    expect(h.server.openConnections()).toBe(0);
+    expect(() => h.subscriber.start()).toThrow(/already started/);
+  });
+
+  it('suppresses events completed by a previous subscriber after a restart on the same store', async () => {
+    const server = createFakePersistentSubscription();
+    const data = createMemoryDedupData();
+    const first = setup({ server, data });
+    server.append(8);
+    first.subscriber.start();
+    await waitFor(() => server.acks.length === 8, { message: 'first run done' });
+    await first.subscriber.stop();
+
+    server.reloadFrom(0); // the restarted group redelivers from an old checkpoint
+    const second = setup({ server, data });
+    second.subscriber.start();
+    await waitFor(() => server.acks.length === 16 && server.isIdle(), { message: 'second run done' });
+
+    expect(second.sinkCalls).toHaveLength(0);
+    expect(second.subscriber.getSummary()).toMatchObject({ epoch: 2, duplicatesSuppressed: 8 });
+  });
+});
