@@ -95,6 +95,7 @@ export const subscriptionParamsSchema = z.object({
   stream: z.string().min(1, 'stream must not be empty').max(2048),
   group: z.string().min(1, 'group must not be empty').max(2048),
 });
+export type SubscriptionRefParams = z.infer<typeof subscriptionParamsSchema>;
 
 export const epochsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
@@ -126,3 +127,24 @@ export type LiveEvent =
   | { event: 'snapshot'; data: SnapshotEvent }
   | { event: 'epoch'; data: EpochEvent }
   | { event: 'action'; data: ActionOutcome };
+
+/** `POST /api/subscriptions/{stream}/{group}/reconnect` → 202. */
+export const reconnectResponseSchema = z.object({ requested: z.literal(true) });
+
+/** `POST /api/auth/login` body. */
+export const loginRequestSchema = z.object({ token: z.string().min(1, 'token must not be empty').max(4096) });
+
+/**
+ * `GET /api/auth/session` (open): lets the UI choose between data, a read-only view and the
+ * log-in screen without reading the HttpOnly cookie.
+ */
+export const sessionResponseSchema = z.object({
+  authenticated: z.boolean(),
+  publicRead: z.boolean(),
+});
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+export const readinessResponseSchema = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  reasons: z.array(z.string()),
+});
