@@ -1,0 +1,222 @@
+'use client';
+
+import Link from 'next/link';
+import { useMemo } from 'react';
+
+import { RequireRead } from '@/components/auth/require-read';
+import { ChartBarDuplicates } from '@/components/charts/chart-bar-duplicates';
+import { toDuplicatesSeries } from '@/components/charts/duplicates-series';
+import { EpochsTable } from '@/components/epochs/epochs-table';
+import { formatCount, formatExact, formatPosition, formatRate } from '@/components/format';
+import { ApiError } from '@/components/hooks/api-client';
+import { useEpochs } from '@/components/hooks/use-epochs';
+import { useSubscription } from '@/components/hooks/use-subscription';
+import { LiveBanner } from '@/components/layout/live-banner';
+import { ConnectionsTable } from '@/components/subscriptions/connections-table';
+import { HealthBadge } from '@/components/subscriptions/health-badge';
+import { ReconnectButton } from '@/components/subscriptions/reconnect-button';
+import { SettingsList } from '@/components/subscriptions/settings-list';
+import { SubscriberStateChip } from '@/components/subscriptions/subscriber-state';
+import { Banner } from '@/components/ui/banner';
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Stat } from '@/components/ui/stat';
+import type { SubscriptionDetail } from '@/lib/api/schemas';
+
+type Props = { stream: string; group: string };
+
+function Heading({ stream, group, detail }: Props & { detail?: SubscriptionDetail }) {
+  const summary = detail?.summary;
+  return (
+    <div className="page-heading page-heading-split">
+      <div>
+        <nav className="breadcrumb" aria-label="Breadcrumb">
+          <Link href="/">Subscriptions</Link>
+          <span aria-hidden="true"> / </span>
+          <span className="breadcrumb-current">{stream}</span>
+        </nav>
+        <h1 className="title-with-badge">
+          <span className="title-text" data-testid="subscription-title">
+            {group}
+          </span>
+          {summary && <HealthBadge health={summary.health} />}
+        </h1>
+        <p className="muted">
+          Group <strong className="text">{group}</strong> on stream <strong className="text mono">{stream}</strong>
+          {summary && !summary.proxied && ' · not proxied by subwatch (server stats only)'}
+        </p>
+      </div>
+      {summary && <ReconnectButton stream={stream} group={group} proxied={summary.proxied} />}
+    </div>
+  );
+}
+
+function Reasons({ detail }: { detail: SubscriptionDetail }) {
+  const { level, reasons } = detail.summary.health;
+  if (level === 'healthy' || reasons.length === 0) return null;
+  return (
+    <Banner tone={level === 'failing' ? 'error' : 'warning'} testId="health-reasons">
+      <strong>{level === 'failing' ? 'Failing' : 'Degraded'}:</strong>
+      <ul className="reasons">
+        {reasons.map((r) => (
+          <li key={r}>{r}</li>
+        ))}
+      </ul>
+    </Banner>
+  );
+}
+
+function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail; openEpochDuplicates: number | null }) {
+  const sub = detail.summary.subscriber;
+  if (!sub) return null;
+  return (
+    <div className="stats-row" data-testid="proxy-counters">
+      <Stat label="Received" value={formatCount(sub.received)} title={formatExact(sub.received)} testId="stat-received" />
+      <Stat label="Delivered" value={formatCount(sub.delivered)} title={formatExact(sub.delivered)} testId="stat-delivered" />
+      <Stat
+        label="Duplicates suppressed"
+        value={formatCount(sub.duplicatesSuppressed)}
+        title={formatExact(sub.duplicatesSuppressed)}
+        hint={openEpochDuplicates === null ? '\u00a0' : `${formatCount(openEpochDuplicates)} in this epoch`}
+      />
+      <Stat label="Current epoch" value={`#${sub.epoch}`} testId="stat-epoch" />
+      <Stat label="Subscriber" value={<SubscriberStateChip state={sub.state} />} />
+    </div>
+  );
+}
+
+function ServerStats({ detail }: { detail: SubscriptionDetail }) {
+  const s = detail.summary;
+  const rows: [string, string, string?][] = [
+    ['Status', s.status],
+    ['Connections', formatCount(s.connections)],
+    ['In flight / buffer', `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}`],
+    ['Parked', formatCount(s.parked), formatExact(s.parked)],
+    ['Behind', formatCount(s.behind), formatExact(s.behind)],
+    ['Rate', `${formatRate(s.ratePerSecond)} /s`],
+    ['Last checkpointed', formatPosition(s.lastCheckpointed)],
+    ['Last known', formatPosition(s.lastKnown)],
+  ];
+  return (
+    <dl className="kv-grid" data-testid="server-stats">
+      {rows.map(([label, value, title]) => (
+        <div key={label} className="kv">
+          <dt>{label}</dt>
+          <dd className="num-text" title={title}>
+            {value}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Detail({ stream, group }: Props) {
+  const detail = useSubscription(stream, group);
+  const epochs = useEpochs(stream, group, 50);
+  const epochList = useMemo(() => epochs.data?.epochs ?? [], [epochs.data]);
+  const series = useMemo(() => toDuplicatesSeries(epochList, 30), [epochList]);
+  const openEpoch = epochList.find((e) => e.endedAt === null) ?? null;
+
+  if (detail.error instanceof ApiError && detail.error.status === 404) {
+    return (
+      <>
+        <Heading stream={stream} group={group} />
+        <Card>
+          <EmptyState title="No such persistent subscription">
+            <p>
+              The server has no group <strong>{group}</strong> on stream <strong>{stream}</strong>. It may have been deleted.{' '}
+              <Link href="/">Back to all subscriptions</Link>
+            </p>
+          </EmptyState>
+        </Card>
+      </>
+    );
+  }
+
+  const data = detail.data;
+  return (
+    <>
+      <Heading stream={stream} group={group} detail={data} />
+      <LiveBanner fetchError={detail.error ?? epochs.error} />
+      {detail.error && !(detail.error instanceof ApiError && detail.error.code === 'NETWORK') && (
+        <Banner tone="error">Could not load this subscription: {detail.error.message}</Banner>
+      )}
+      {data ? (
+        <>
+          <Reasons detail={data} />
+          <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} />
+          <div className="grid-2">
+            <Card title="Server" description="As reported by the server, polled every second.">
+              <ServerStats detail={data} />
+            </Card>
+            <Card
+              title="Duplicates suppressed per reconnect"
+              description="One bar per epoch (connection). Redelivered events subwatch had already processed."
+            >
+              {data.summary.proxied ? (
+                series.length > 0 ? (
+                  <ChartBarDuplicates data={series} />
+                ) : (
+                  <div className="chart chart-empty">{epochs.isPending ? 'Loading…' : 'No epochs recorded yet.'}</div>
+                )
+              ) : (
+                <div className="chart chart-empty">Not proxied by subwatch: no epochs.</div>
+              )}
+            </Card>
+          </div>
+          {data.summary.proxied && (
+            <Card title="Epochs" description="Newest first. An epoch is one connection of the subscriber.">
+              {epochList.length > 0 ? <EpochsTable epochs={epochList} /> : <p className="muted pad">No epochs recorded yet.</p>}
+            </Card>
+          )}
+          <div className="grid-2">
+            <Card title="Connections">
+              <ConnectionsTable connections={data.connections} />
+            </Card>
+            <Card title="Settings">
+              <SettingsList settings={data.settings} />
+            </Card>
+          </div>
+        </>
+      ) : (
+        !detail.error && <DetailSkeleton />
+      )}
+    </>
+  );
+}
+
+function DetailSkeleton() {
+  return (
+    <div aria-busy="true" aria-label="Loading">
+      <div className="stats-row">
+        {Array.from({ length: 5 }, (_, i) => (
+          <Stat key={i} label={'\u00a0'} value={<span className="skeleton" />} />
+        ))}
+      </div>
+      <div className="grid-2">
+        <Card title="Server">
+          <div className="chart" />
+        </Card>
+        <Card title="Duplicates suppressed per reconnect">
+          <div className="chart" />
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+export function SubscriptionClient({ stream, group }: Props) {
+  return (
+    <RequireRead
+      fallback={
+        <>
+          <Heading stream={stream} group={group} />
+          <DetailSkeleton />
+        </>
+      }
+    >
+      <Detail stream={stream} group={group} />
+    </RequireRead>
+  );
+}

@@ -1,0 +1,53 @@
+'use client';
+
+import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+import { formatCount, formatExact } from '../format';
+import type { DuplicatesPoint } from './duplicates-series';
+
+
+/** "Duplicates suppressed per reconnect": one bar per epoch. Presentational; shaping is in duplicates-series.ts. */
+export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
+  return (
+    <div className="chart" data-testid="duplicates-chart" data-bars={data.length}>
+      <ResponsiveContainer width="100%" height="100%">
+        <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer>
+          <CartesianGrid vertical={false} stroke="var(--border)" />
+          <XAxis
+            dataKey="epoch"
+            tickFormatter={(epoch: number) => `#${epoch}`}
+            tickLine={false}
+            axisLine={{ stroke: 'var(--border)' }}
+            tick={{ fill: 'var(--muted)', fontSize: 12 }}
+            interval="preserveStartEnd"
+          />
+          <YAxis
+            allowDecimals={false}
+            tickFormatter={(v: number) => formatCount(v)}
+            tickLine={false}
+            axisLine={false}
+            width={44}
+            tick={{ fill: 'var(--muted)', fontSize: 12 }}
+          />
+          <Tooltip
+            cursor={{ fill: 'var(--hover)' }}
+            contentStyle={{
+              background: 'var(--surface)',
+              border: '1px solid var(--border)',
+              borderRadius: 6,
+              color: 'var(--text)',
+              fontSize: 13,
+            }}
+            labelFormatter={(epoch) => `Epoch #${String(epoch)}`}
+            formatter={(value) => [formatExact(Number(value)), 'Duplicates suppressed']}
+          />
+          <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} minPointSize={2} radius={[3, 3, 0, 0]}>
+            {data.map((point) => (
+              <Cell key={point.epoch} fill={point.open ? 'var(--accent)' : 'var(--accent-muted)'} />
+            ))}
+          </Bar>
+        </BarChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Epoch } from '@/lib/api/schemas';
+
+import { toDuplicatesSeries } from './duplicates-series';
+
+function epoch(n: number, duplicatesSuppressed: number, ended = true): Epoch {
+  return {
+    epoch: n,
+    startedAt: `2026-12-03T17:0${n}:00Z`,
+    endedAt: ended ? `2026-12-03T17:0${n}:30Z` : null,
+    endReason: ended ? 'forced reconnect' : null,
+    received: 100,
+    delivered: 100 - duplicatesSuppressed,
+    duplicatesSuppressed,
+    retried: 0,
+    parked: 0,
+    skipped: 0,
+  };
+}
+
+describe('toDuplicatesSeries', () => {
+  it('puts one bar per epoch in ascending epoch order', () => {
+    const series = toDuplicatesSeries([epoch(3, 7, false), epoch(2, 4), epoch(1, 0)]);
+    expect(series.map((p) => [p.epoch, p.duplicatesSuppressed])).toEqual([
+      [1, 0],
+      [2, 4],
+      [3, 7],
+    ]);
+    expect(series.map((p) => p.label)).toEqual(['#1', '#2', '#3']);
+  });
+
+  it('marks the open epoch and keeps the end reason of closed ones', () => {
+    const series = toDuplicatesSeries([epoch(2, 1, false), epoch(1, 0)]);
+    expect(series[0]).toMatchObject({ open: false, endReason: 'forced reconnect' });
+    expect(series[1]).toMatchObject({ open: true, endReason: null });
+  });
+
+  it('keeps only the newest bars', () => {
+    const many = Array.from({ length: 40 }, (_, i) => epoch(40 - i, i));
+    const series = toDuplicatesSeries(many, 30);
+    expect(series).toHaveLength(30);
+    expect(series[0]?.epoch).toBe(11);
+    expect(series.at(-1)?.epoch).toBe(40);
+  });
+
+  it('returns no bars for a group without epochs (not proxied)', () => {
+    expect(toDuplicatesSeries([])).toEqual([]);
+  });
+});

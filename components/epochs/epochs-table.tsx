@@ -1,0 +1,66 @@
+'use client';
+
+import type { Epoch } from '@/lib/api/schemas';
+
+import { formatClock, formatCount, formatDuration, formatExact, formatRelative } from '../format';
+import { useNow } from '../hooks/use-now';
+
+function Num({ value }: { value: number }) {
+  return (
+    <td className={`num${value === 0 ? ' muted' : ''}`} title={formatExact(value)}>
+      {formatCount(value)}
+    </td>
+  );
+}
+
+/** One row per connection epoch, newest first. */
+export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
+  const now = useNow(5000);
+  return (
+    <div className="table-scroll">
+      <table className="table table-compact" data-testid="epochs-table">
+        <thead>
+          <tr>
+            <th scope="col">Epoch</th>
+            <th scope="col">Started</th>
+            <th scope="col">Ended</th>
+            <th scope="col">End reason</th>
+            <th scope="col" className="num">Received</th>
+            <th scope="col" className="num">Delivered</th>
+            <th scope="col" className="num">Dup. suppressed</th>
+            <th scope="col" className="num">Retried</th>
+            <th scope="col" className="num">Parked</th>
+          </tr>
+        </thead>
+        <tbody>
+          {epochs.map((e) => {
+            const ended = e.endedAt ? Date.parse(e.endedAt) : now;
+            return (
+              <tr key={e.epoch} data-testid="epoch-row" data-epoch={e.epoch}>
+                <td className="mono">#{e.epoch}</td>
+                <td title={e.startedAt}>
+                  {formatClock(e.startedAt)} <span className="muted">· {formatRelative(e.startedAt, now)}</span>
+                </td>
+                <td title={e.endedAt ?? 'still open'}>
+                  {e.endedAt ? (
+                    <>
+                      {formatClock(e.endedAt)} <span className="muted">· lasted {formatDuration(ended - Date.parse(e.startedAt))}</span>
+                    </>
+                  ) : (
+                    <span className="chip chip-ok">open</span>
+                  )}
+                </td>
+                <td className="cell-reason">{e.endReason ?? <span className="muted">—</span>}</td>
+                <Num value={e.received} />
+                <Num value={e.delivered} />
+                <Num value={e.duplicatesSuppressed} />
+                <Num value={e.retried} />
+                <Num value={e.parked} />
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

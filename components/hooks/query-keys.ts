@@ -1,0 +1,14 @@
+/** Every react-query key in the app (STYLE.md §3). Prefixes are chosen so invalidation can be scoped. */
+export const queryKeys = {
+  session: ['session'] as const,
+  subscriptions: {
+    all: ['subscriptions'] as const,
+    list: () => ['subscriptions', 'list'] as const,
+    detail: (stream: string, group: string) => ['subscriptions', 'detail', stream, group] as const,
+  },
+  epochs: {
+    all: ['epochs'] as const,
+    forGroup: (stream: string, group: string) => ['epochs', stream, group] as const,
+    list: (stream: string, group: string, limit: number) => ['epochs', stream, group, limit] as const,
+  },
+};

@@ -1,0 +1,53 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+
+import { sessionResponseSchema, type SessionResponse } from '@/lib/api/schemas';
+
+import { fetchJson } from './api-client';
+import { queryKeys } from './query-keys';
+
+export function useSession() {
+  return useQuery({
+    queryKey: queryKeys.session,
+    queryFn: ({ signal }) => fetchJson('/api/auth/session', sessionResponseSchema, { signal }),
+    staleTime: 60_000,
+  });
+}
+
+/** What the current visitor may do, derived from the session answer. */
+export function useAccess(): { loading: boolean; canRead: boolean; canWrite: boolean; session?: SessionResponse; error: unknown } {
+  const session = useSession();
+  const data = session.data;
+  return {
+    loading: session.isPending,
+    canRead: !!data && (data.authenticated || data.publicRead),
+    canWrite: !!data?.authenticated,
+    session: data,
+    error: session.error,
+  };
+}
+
+export function useLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (token: string) =>
+      fetchJson('/api/auth/login', sessionResponseSchema, { method: 'POST', body: JSON.stringify({ token }) }),
+    onSuccess: (session) => {
+      queryClient.setQueryData(queryKeys.session, session);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.subscriptions.all });
+    },
+  });
+}
+
+export function useLogout() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
+    },
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.session });
+    },
+  });
+}

@@ -1,0 +1,139 @@
+'use client';
+
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+
+import type { SubscriptionSummary } from '@/lib/api/schemas';
+
+import { formatCount, formatExact, formatRate } from '../format';
+import { SkeletonRows } from '../ui/skeleton';
+import { HealthBadge } from './health-badge';
+import { SubscriberStateChip } from './subscriber-state';
+import { subscriptionHref } from './subscription-href';
+
+const COLUMNS = 12;
+
+function Num({ value, testId, muted }: { value: number | null; testId?: string; muted?: boolean }) {
+  return (
+    <td className={`num${muted ? ' muted' : ''}`} title={formatExact(value)} data-testid={testId} data-value={value ?? ''}>
+      {formatCount(value)}
+    </td>
+  );
+}
+
+function Dash() {
+  return <td className="num muted">—</td>;
+}
+
+function Row({ s }: { s: SubscriptionSummary }) {
+  const router = useRouter();
+  const href = subscriptionHref(s.stream, s.group);
+  const sub = s.subscriber;
+  return (
+    <tr
+      className="row-link"
+      data-testid="subscription-row"
+      data-stream={s.stream}
+      data-group={s.group}
+      onClick={(event) => {
+        // Let real links and modified clicks (new tab) behave natively.
+        if ((event.target as HTMLElement).closest('a') || event.metaKey || event.ctrlKey) return;
+        router.push(href);
+      }}
+    >
+      <td className="cell-name">
+        <Link href={href} className="name-link">
+          <span className="name-group">{s.group}</span>
+          <span className="name-stream">{s.stream}</span>
+        </Link>
+      </td>
+      <td>
+        <HealthBadge health={s.health} />
+      </td>
+      <td className="cell-status">{s.status}</td>
+      <Num value={s.connections} />
+      <td className="num" title={`${formatExact(s.inFlight)} in flight of a ${formatExact(s.bufferSize)} buffer`}>
+        {formatCount(s.inFlight)}
+        <span className="muted"> / {formatCount(s.bufferSize)}</span>
+      </td>
+      <Num value={s.parked} muted={s.parked === 0} />
+      <Num value={s.behind} />
+      <td className="num" title={`${s.ratePerSecond} events/s`}>
+        {formatRate(s.ratePerSecond)}
+      </td>
+      {sub ? (
+        <>
+          <td className="cell-subscriber">
+            <SubscriberStateChip state={sub.state} />
+            <span className="muted epoch-tag" title="Current epoch (connection number)">
+              #{sub.epoch}
+            </span>
+          </td>
+          <Num value={sub.received} testId="received" />
+          <Num value={sub.delivered} testId="delivered" />
+          <Num value={sub.duplicatesSuppressed} testId="duplicates" muted={sub.duplicatesSuppressed === 0} />
+        </>
+      ) : (
+        <>
+          <td className="muted cell-subscriber" title="subwatch does not proxy this group: server stats only">
+            not proxied
+          </td>
+          <Dash />
+          <Dash />
+          <Dash />
+        </>
+      )}
+    </tr>
+  );
+}
+
+/** Every persistent subscription on the server; rows link to the subscription page. */
+export function SubscriptionsTable({ subscriptions, loading }: { subscriptions: SubscriptionSummary[]; loading: boolean }) {
+  return (
+    <div className="table-scroll">
+      <table className="table" data-testid="subscriptions-table">
+        <thead>
+          <tr>
+            <th scope="col">Group / stream</th>
+            <th scope="col">Health</th>
+            <th scope="col">Status</th>
+            <th scope="col" className="num" title="Connections on the server">
+              Conns
+            </th>
+            <th scope="col" className="num" title="In-flight messages / history buffer size">
+              In flight
+            </th>
+            <th scope="col" className="num">
+              Parked
+            </th>
+            <th scope="col" className="num" title="Events between the last checkpoint and the last known event">
+              Behind
+            </th>
+            <th scope="col" className="num" title="Events per second">
+              Rate/s
+            </th>
+            <th scope="col" title="subwatch subscriber state and current epoch">
+              Subscriber
+            </th>
+            <th scope="col" className="num">
+              Received
+            </th>
+            <th scope="col" className="num">
+              Delivered
+            </th>
+            <th scope="col" className="num" title="Duplicates suppressed (all epochs)">
+              Dup. suppressed
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {loading ? (
+            <SkeletonRows rows={3} columns={COLUMNS} />
+          ) : (
+            subscriptions.map((s) => <Row key={`${s.stream}\u0000${s.group}`} s={s} />)
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
