@@ -14,6 +14,8 @@ export interface EmbeddedEsdb {
   port: number;
   /** `esdb://HOST:PORT?tls=false` */
   connectionString: string;
+  /** Process id of the server's child process (diagnostics and tests). */
+  pid: number | undefined;
   /** Idempotent: the same promise on every call; resolves once the child has exited. */
   stop(): Promise<void>;
 }
@@ -87,6 +89,7 @@ export async function startEmbeddedEsdb(options: StartEmbeddedEsdbOptions = {}):
     host: listening.host,
     port: listening.port,
     connectionString: `esdb://${listening.host}:${listening.port}?tls=false`,
+    pid: child.pid,
     stop,
   };
 }

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import {
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  jsonEvent,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type ResolvedEvent,
+} from '@eventstore/db-client';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+
+let server: EsdbServer;
+let client: EventStoreDBClient;
+
+beforeAll(async () => {
+  server = await createEsdbServer({ port: 0 });
+  client = EventStoreDBClient.connectionString(server.connectionString);
+});
+
+afterAll(async () => {
+  await client.dispose();
+  await server.stop();
+});
+
+const newStream = () => `s-${randomUUID()}`;
+
+async function appendEvents(stream: string, count: number) {
+  return client.appendToStream(
+    stream,
+    Array.from({ length: count }, (_, n) => jsonEvent({ type: 'test-event', data: { n } })),
+  );
+}
+
+async function collect(read: AsyncIterable<ResolvedEvent>): Promise<ResolvedEvent[]> {
+  const events: ResolvedEvent[] = [];
+  for await (const resolved of read) events.push(resolved);
+  return events;
+}
+
+describe('streams (official client against the embedded server)', () => {
+  test('an append returns the last revision and a position, and the events read back forwards in order', async () => {
+    const stream = newStream();
+
+    const result = await appendEvents(stream, 3);
+    const events = await collect(client.readStream(stream));
+
+    expect(result.success).toBe(true);
+    expect(result.nextExpectedRevision).toBe(2n);
+    expect(events.map((e) => e.event?.revision)).toEqual([0n, 1n, 2n]);
+    expect(events.map((e) => e.event?.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+    expect(events[2]!.event?.position).toEqual(result.position);
+  });
+
+  test('a read backwards from the end with a count returns the newest events first', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 5);
+
+    const events = await collect(client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 2 }));
+
+    expect(events.map((e) => e.event?.revision)).toEqual([4n, 3n]);
+  });
+
+  test('a read forwards from a revision is inclusive', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 5);
+
+    const events = await collect(client.readStream(stream, { fromRevision: 3n }));
+
+    expect(events.map((e) => e.event?.revision)).toEqual([3n, 4n]);
+  });
+
+  test('reading a stream that does not exist fails with StreamNotFoundError', async () => {
+    await expect(collect(client.readStream(newStream()))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+
+  test('no_stream, stream_exists and an exact revision are checked against the current revision', async () => {
+    const stream = newStream();
+
+    await expect(
+      client.appendToStream(stream, jsonEvent({ type: 'x', data: {} }), { expectedRevision: 'stream_exists' }),
+    ).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    const first = await client.appendToStream(stream, jsonEvent({ type: 'x', data: {} }), { expectedRevision: 'no_stream' });
+    const second = await client.appendToStream(stream, jsonEvent({ type: 'x', data: {} }), { expectedRevision: 0n });
+    const third = await client.appendToStream(stream, jsonEvent({ type: 'x', data: {} }), { expectedRevision: 'stream_exists' });
+    await expect(
+      client.appendToStream(stream, jsonEvent({ type: 'x', data: {} }), { expectedRevision: 0n }),
+    ).rejects.toMatchObject({ expectedVersion: 0n, actualVersion: 2n });
+
+    expect([first.nextExpectedRevision, second.nextExpectedRevision, third.nextExpectedRevision]).toEqual([0n, 1n, 2n]);
+  });
+
+  test('reading $all backwards returns the latest appended event first', async () => {
+    const stream = newStream();
+    const result = await appendEvents(stream, 1);
+
+    const events = await collect(client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 }));
+
+    expect(events[0]!.event?.streamId).toBe(stream);
+    expect(events[0]!.event?.position).toEqual(result.position);
+  });
+});
