@@ -1,0 +1,215 @@
+import { describe, expect, test } from 'vitest';
+import { parseLinkData } from '../log/recorded-event';
+import { createGroupHarness } from '../testing/group-harness';
+import { SubscriptionGroup } from './subscription-group';
+
+describe('SubscriptionGroup', () => {
+  test('retried messages are pushed before newer messages', () => {
+    const h = createGroupHarness();
+    h.append(3);
+    h.group.load();
+    const c = h.connect(2);
+    expect(c.summary()).toEqual(['0/0', '1/0']);
+
+    h.group.nack(h.idsOf(c.deliveries.slice(1, 2)), 'retry', '');
+
+    expect(c.summary()).toEqual(['0/0', '1/0', '1/1']);
+    h.group.ack(h.idsOf(c.deliveries.slice(0, 1)));
+    expect(c.summary()).toEqual(['0/0', '1/0', '1/1', '2/0']);
+  });
+
+  test('an expired message is parked instead of retried once it reached maxRetryCount', () => {
+    const h = createGroupHarness({ messageTimeoutMs: 1000, maxRetryCount: 1 });
+    h.append(1);
+    h.group.load();
+    const c = h.connect();
+
+    h.clock.advance(1000);
+    h.group.tick();
+    expect(c.summary()).toEqual(['0/0', '0/1']);
+    h.clock.advance(1000);
+    h.group.tick();
+
+    expect(c.summary()).toEqual(['0/0', '0/1']);
+    expect(h.group.getInfo().parkedMessageCount).toBe(1);
+    expect(h.group.getInfo().outstandingMessagesCount).toBe(0);
+  });
+
+  test('a message is not expired before its timeout has fully elapsed', () => {
+    const h = createGroupHarness({ messageTimeoutMs: 1000 });
+    h.append(1);
+    h.group.load();
+    const c = h.connect();
+
+    h.clock.advance(999);
+    h.group.tick();
+
+    expect(c.summary()).toEqual(['0/0']);
+  });
+
+  test('a disconnect retries in-flight messages with retryCount + 1 even past maxRetryCount', () => {
+    const h = createGroupHarness({ maxRetryCount: 0 });
+    h.append(2);
+    h.group.load();
+    const first = h.connect();
+
+    h.group.disconnect(first.connection);
+    const second = h.connect();
+
+    expect(second.summary()).toEqual(['0/1', '1/1']);
+    expect(h.group.getInfo().parkedMessageCount).toBe(0);
+  });
+
+  test('a late ack of a timed-out message acknowledges its redelivery', () => {
+    const h = createGroupHarness({ messageTimeoutMs: 1000 });
+    h.append(1);
+    h.group.load();
+    const c = h.connect();
+    h.clock.advance(1000);
+    h.group.tick();
+    expect(c.summary()).toEqual(['0/0', '0/1']);
+
+    h.group.ack(h.idsOf(c.deliveries.slice(0, 1)));
+
+    expect(h.group.getInfo().outstandingMessagesCount).toBe(0);
+  });
+
+  test('RoundRobin alternates between connections with free slots', () => {
+    const h = createGroupHarness({ consumerStrategy: 'RoundRobin' });
+    h.group.load();
+    const a = h.connect(10, 'a');
+    const b = h.connect(10, 'b');
+
+    h.append(4);
+
+    expect(a.summary()).toEqual(['0/0', '2/0']);
+    expect(b.summary()).toEqual(['1/0', '3/0']);
+  });
+
+  test('DispatchToSingle fills one connection before using the next', () => {
+    const h = createGroupHarness({ consumerStrategy: 'DispatchToSingle' });
+    h.group.load();
+    const a = h.connect(2, 'a');
+    const b = h.connect(2, 'b');
+
+    h.append(3);
+
+    expect(a.summary()).toEqual(['0/0', '1/0']);
+    expect(b.summary()).toEqual(['2/0']);
+  });
+
+  test('a group started from END with no checkpoint delivers only events appended after it loaded', () => {
+    const h = createGroupHarness({ startFrom: -1 });
+    h.append(2);
+    h.group.load();
+    const c = h.connect();
+
+    h.append(1);
+
+    expect(c.summary()).toEqual(['2/0']);
+  });
+
+  test('a group started from a revision delivers from that revision inclusive', () => {
+    const h = createGroupHarness({ startFrom: 3 });
+    h.append(5);
+    h.group.load();
+
+    expect(h.connect().summary()).toEqual(['3/0', '4/0']);
+  });
+
+  test('a reload resumes after the checkpointed event and starts retry counts at 0', () => {
+    const h = createGroupHarness({ maxCheckPointCount: 2, minCheckPointCount: 1, checkPointAfterMs: 0 });
+    h.append(4);
+    h.group.load();
+    const c = h.connect();
+    h.group.ack(h.idsOf(c.deliveries.slice(0, 2)));
+    h.group.nack(h.idsOf(c.deliveries.slice(3, 4)), 'retry', '');
+    expect(h.group.getInfo().lastCheckpointedEventNumber).toBe(1);
+
+    const reloaded = new SubscriptionGroup({ log: h.log, clock: h.clock, stream: h.stream, group: 'g', settings: h.group.settings });
+    reloaded.load();
+    const deliveries: string[] = [];
+    reloaded.connect(
+      { connectionName: 'c', username: 'anonymous', bufferSize: 10 },
+      { deliver: (d) => deliveries.push(`${d.resolved.event!.revision}/${d.retryCount}`), drop: () => undefined },
+    );
+
+    expect(deliveries).toEqual(['2/0', '3/0']);
+  });
+
+  test('the checkpoint covers only the contiguous acked prefix', () => {
+    const h = createGroupHarness({ maxCheckPointCount: 1, minCheckPointCount: 1, checkPointAfterMs: 0 });
+    h.append(3);
+    h.group.load();
+    const c = h.connect();
+
+    h.group.ack(h.idsOf([c.deliveries[0]!, c.deliveries[2]!]));
+
+    expect(h.group.getInfo().lastCheckpointedEventNumber).toBe(0);
+  });
+
+  test('a time-based checkpoint waits for checkPointLowerBound processed messages', () => {
+    const h = createGroupHarness({ maxCheckPointCount: 100, minCheckPointCount: 3, checkPointAfterMs: 1000 });
+    h.append(3);
+    h.group.load();
+    const c = h.connect();
+    h.group.ack(h.idsOf(c.deliveries.slice(0, 2)));
+    h.clock.advance(5000);
+    h.group.tick();
+    expect(h.group.getInfo().lastCheckpointedEventNumber).toBeUndefined();
+
+    h.group.ack(h.idsOf(c.deliveries.slice(2, 3)));
+    h.group.tick();
+
+    expect(h.group.getInfo().lastCheckpointedEventNumber).toBe(2);
+  });
+
+  test('a live group that fills its history buffer falls back to Behind and catches up by paging', () => {
+    const h = createGroupHarness({ historyBufferSize: 4, readBatchSize: 2 });
+    h.group.load();
+    h.append(6);
+    expect(h.group.getInfo().status).toBe('Behind');
+
+    const c = h.connect(10);
+
+    expect(c.summary()).toEqual(['0/0', '1/0', '2/0', '3/0', '4/0', '5/0']);
+    expect(h.group.getInfo().status).toBe('Live');
+  });
+
+  test('replay without stopAt moves every parked message back and truncates the parked stream', () => {
+    const h = createGroupHarness();
+    h.append(3);
+    h.group.load();
+    const c = h.connect();
+    h.group.nack(h.idsOf(c.deliveries), 'park', 'bad');
+    expect(h.group.getInfo().parkedMessageCount).toBe(3);
+
+    h.group.replayParked(undefined);
+
+    const replayed = c.deliveries.slice(3);
+    expect(replayed.map((d) => d.retryCount)).toEqual([0, 0, 0]);
+    expect(replayed.map((d) => d.resolved.event!.revision)).toEqual([0, 1, 2]);
+    expect(replayed.map((d) => parseLinkData(d.resolved.link!.data))).toEqual(
+      [0, 1, 2].map((revision) => ({ revision, streamId: h.stream })),
+    );
+    expect(h.group.getInfo().parkedMessageCount).toBe(0);
+  });
+
+  test('shutdown drops every connection with the dropped error', () => {
+    const h = createGroupHarness();
+    h.group.load();
+    const c = h.connect();
+
+    h.group.shutdown();
+
+    expect(c.drops.map((e) => e.kind)).toEqual(['dropped']);
+  });
+
+  test('connecting beyond maxSubscriberCount fails with maximum-subscribers-reached', () => {
+    const h = createGroupHarness({ maxSubscriberCount: 1 });
+    h.group.load();
+    h.connect();
+
+    expect(() => h.connect()).toThrow(expect.objectContaining({ kind: 'maximum-subscribers-reached' }));
+  });
+});
