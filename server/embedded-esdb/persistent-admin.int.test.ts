@@ -7,6 +7,7 @@ import {
   PersistentSubscriptionDroppedError,
   PersistentSubscriptionExistsError,
   PersistentSubscriptionFailedError,
+  PersistentSubscriptionMaximumSubscribersReachedError,
   persistentSubscriptionToStreamSettingsFromDefaults,
   START,
   WrongExpectedVersionError,
@@ -333,5 +334,40 @@ describe('persistent subscription administration (official client against the em
     await client.deletePersistentSubscriptionToStream(stream, group);
 
     expect(await client.listPersistentSubscriptionsToStream(stream)).toEqual([]);
+  });
+
+  test('a subscriber beyond maxSubscriberCount fails with PersistentSubscriptionMaximumSubscribersReachedError', async () => {
+    const stream = newStream();
+    const group = newGroup();
+    await create(stream, group, { maxSubscriberCount: 1 });
+    const first = client.subscribeToPersistentSubscriptionToStream(stream, group);
+    const { confirmed } = collectDeliveries(first);
+    await waitUntil('the first confirmation', () => confirmed());
+
+    const second = client.subscribeToPersistentSubscriptionToStream(stream, group);
+    const { errors } = collectDeliveries(second);
+    const error = await waitUntil('the error', () => errors[0] as Error | undefined);
+
+    expect(error).toBeInstanceOf(PersistentSubscriptionMaximumSubscribersReachedError);
+    await first.unsubscribe();
+  });
+
+  test('with extraStatistics GetInfo reports latency measurements under lower-cased keys after an ack', async () => {
+    const stream = newStream();
+    const group = newGroup();
+    await appendEvents(stream, 1);
+    await create(stream, group, { extraStatistics: true });
+    const subscription = client.subscribeToPersistentSubscriptionToStream(stream, group);
+    const { received } = collectDeliveries(subscription);
+    await waitUntil('the delivery', () => received.length === 1);
+
+    await subscription.ack(received[0]!);
+    const info = await waitUntil('the ack', async () => {
+      const current = await client.getPersistentSubscriptionToStreamInfo(stream, group);
+      return current.stats.outstandingMessagesCount === 0 && current;
+    });
+
+    expect(typeof info.connections[0]?.extraStatistics?.get('quintile 3')).toBe('bigint');
+    await subscription.unsubscribe();
   });
 });

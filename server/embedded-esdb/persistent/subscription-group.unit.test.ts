@@ -212,4 +212,47 @@ describe('SubscriptionGroup', () => {
 
     expect(() => h.connect()).toThrow(expect.objectContaining({ kind: 'maximum-subscribers-reached' }));
   });
+
+  test('with resolveLinkTos a $> link is delivered as link plus event and acked by the link id', () => {
+    const h = createGroupHarness({ resolveLinkTos: true });
+    const [target] = h.append(1);
+    h.log.append(h.stream, 'any', [
+      { id: 'link-1', type: '$>', isJson: false, data: Buffer.from(`0@${h.stream}`), metadata: new Uint8Array() },
+    ]);
+    h.group.load();
+    const c = h.connect();
+
+    const linkDelivery = c.deliveries[1]!;
+    expect(linkDelivery.resolved.link?.id).toBe('link-1');
+    expect(linkDelivery.resolved.event?.id).toBe(target!.id);
+    expect(linkDelivery.position).toBe(linkDelivery.resolved.link!.position);
+    h.group.ack(['link-1']);
+    expect(h.group.getInfo().outstandingMessagesCount).toBe(1);
+  });
+
+  test('Pinned keeps the messages of one source stream on one connection', () => {
+    const h = createGroupHarness({ consumerStrategy: 'Pinned' });
+    h.group.load();
+    const a = h.connect(10, 'a');
+    const b = h.connect(10, 'b');
+
+    h.append(6);
+
+    expect([a.deliveries.length, b.deliveries.length].sort()).toEqual([0, 6]);
+  });
+
+  test('extraStatistics reports push-to-ack latency measurements after the first ack', () => {
+    const h = createGroupHarness({ extraStatistics: true });
+    h.append(1);
+    h.group.load();
+    const c = h.connect();
+    expect(h.group.getInfo().connections[0]!.observedMeasurements).toEqual([]);
+
+    h.clock.advance(40);
+    h.group.ack(h.idsOf(c.deliveries));
+
+    const measurements = new Map(h.group.getInfo().connections[0]!.observedMeasurements.map((m) => [m.key, m.value]));
+    expect(measurements.get('Quintile 3')).toBe(40);
+    expect(measurements.get('Mean')).toBe(40);
+  });
 });
