@@ -9,6 +9,7 @@ import { createPersistentAdminHandlers } from './grpc/persistent-admin-handlers'
 import { createPersistentReadHandler } from './grpc/persistent-read-handler';
 import { getSupportedMethods } from './grpc/server-features-handler';
 import { createStreamsAppendHandler } from './grpc/streams-append-handler';
+import { createStreamsDeleteHandler, createStreamsTombstoneHandler } from './grpc/streams-delete-handlers';
 import { createStreamsReadHandler } from './grpc/streams-read-handler';
 import { EventLog } from './log/event-log';
 import { PersistentSubscriptionService } from './persistent/subscription-service';
@@ -66,6 +67,8 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
   server.addService(StreamsService, {
     read: createStreamsReadHandler(log),
     append: createStreamsAppendHandler(log),
+    delete: createStreamsDeleteHandler(log),
+    tombstone: createStreamsTombstoneHandler(log),
   });
   server.addService(PersistentSubscriptionsService, {
     ...createPersistentAdminHandlers(subscriptions),

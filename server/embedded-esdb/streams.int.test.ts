@@ -4,6 +4,7 @@ import {
   END,
   EventStoreDBClient,
   jsonEvent,
+  StreamDeletedError,
   StreamNotFoundError,
   WrongExpectedVersionError,
   type ResolvedEvent,
@@ -99,5 +100,34 @@ describe('streams (official client against the embedded server)', () => {
 
     expect(events[0]!.event?.streamId).toBe(stream);
     expect(events[0]!.event?.position).toEqual(result.position);
+  });
+
+  test('a deleted stream reads as not found and a new append restarts it after the old revisions', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 2);
+
+    await client.deleteStream(stream);
+    await expect(collect(client.readStream(stream))).rejects.toBeInstanceOf(StreamNotFoundError);
+    await appendEvents(stream, 1);
+
+    const events = await collect(client.readStream(stream));
+    expect(events.map((e) => e.event?.revision)).toEqual([2n]);
+  });
+
+  test('a tombstoned stream can be neither read nor written', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 1);
+
+    await client.tombstoneStream(stream);
+
+    await expect(collect(client.readStream(stream))).rejects.toBeInstanceOf(StreamDeletedError);
+    await expect(appendEvents(stream, 1)).rejects.toBeInstanceOf(StreamDeletedError);
+  });
+
+  test('a delete with the wrong expected revision fails with WrongExpectedVersionError', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 2);
+
+    await expect(client.deleteStream(stream, { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
   });
 });

@@ -21,6 +21,8 @@ function supportedMethods(): SupportedMethods {
     .setMethodsList([
       method(STREAMS, 'read'),
       method(STREAMS, 'append'),
+      method(STREAMS, 'delete'),
+      method(STREAMS, 'tombstone'),
       method(PERSISTENT, 'create', both),
       method(PERSISTENT, 'update', both),
       method(PERSISTENT, 'delete', both),

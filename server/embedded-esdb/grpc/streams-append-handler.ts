@@ -4,6 +4,7 @@ import { Empty } from '@eventstore/db-client/generated/shared_pb';
 import type { AppendResult, EventLog } from '../log/event-log';
 import type { ExpectedRevision } from '../log/expected-revision';
 import type { ProposedEvent } from '../log/recorded-event';
+import { streamDeleted } from './stream-errors';
 import { fromStreamIdentifier } from './stream-name';
 import { invalidArgument, type StatusError } from './to-service-error';
 import { fromUuid } from './uuid';
@@ -47,7 +48,7 @@ function toProposed(message: AppendReq.ProposedMessage): ProposedEvent | undefin
  * Wrong expected version travels in the response body with status OK (§4.7); both oneofs must be
  * set or the client's promise never settles.
  */
-function toAppendResp(result: AppendResult): AppendResp {
+function toAppendResp(result: Exclude<AppendResult, { kind: 'stream-deleted' }>): AppendResp {
   if (result.kind === 'success') {
     const success = new AppendResp.Success();
     if (result.currentRevision < 0) success.setNoStream(new Empty());
@@ -97,8 +98,10 @@ export function createStreamsAppendHandler(log: EventLog): handleClientStreaming
         fail(invalidArgument('Append options are required.'));
         return;
       }
-      const result = log.append(fromStreamIdentifier(options.getStreamIdentifier()), toExpected(options), events);
-      callback(null, toAppendResp(result));
+      const stream = fromStreamIdentifier(options.getStreamIdentifier());
+      const result = log.append(stream, toExpected(options), events);
+      if (result.kind === 'stream-deleted') callback(streamDeleted(stream));
+      else callback(null, toAppendResp(result));
     });
     call.on('error', () => {
       // The client went away mid-append: nothing was committed and nobody is left to answer.

@@ -4,6 +4,7 @@ import type { EventLog } from '../log/event-log';
 import { LINK_EVENT_TYPE, parseLinkData, type RecordedEvent } from '../log/recorded-event';
 import type { ResolvedEvent } from '../persistent/group-message';
 import { toStreamsReadEvent, type UuidForm } from './recorded-event-mapping';
+import { streamDeleted } from './stream-errors';
 import { fromStreamIdentifier, toStreamIdentifier } from './stream-name';
 import { invalidArgument } from './to-service-error';
 
@@ -51,6 +52,10 @@ export function createStreamsReadHandler(log: EventLog): handleServerStreamingCa
     } else {
       const streamOptions = options.getStream();
       const stream = fromStreamIdentifier(streamOptions?.getStreamIdentifier());
+      if (log.isTombstoned(stream)) {
+        call.emit('error', streamDeleted(stream));
+        return;
+      }
       if (log.isMissing(stream)) {
         const notFound = new ReadResp.StreamNotFound().setStreamIdentifier(toStreamIdentifier(stream));
         call.write(new ReadResp().setStreamNotFound(notFound));

@@ -5,7 +5,13 @@ import { parseStreamMetadata, streamOfMetadataStream, type StreamMetadata } from
 
 export type AppendResult =
   | { readonly kind: 'success'; readonly currentRevision: number; readonly position: number }
-  | { readonly kind: 'wrong-expected-version'; readonly currentRevision: number; readonly expected: ExpectedRevision };
+  | { readonly kind: 'wrong-expected-version'; readonly currentRevision: number; readonly expected: ExpectedRevision }
+  | { readonly kind: 'stream-deleted' };
+
+export type DeleteResult =
+  | { readonly kind: 'success'; readonly position: number }
+  | { readonly kind: 'wrong-expected-version'; readonly currentRevision: number; readonly expected: ExpectedRevision }
+  | { readonly kind: 'stream-deleted' };
 
 export type ReadDirection = 'forwards' | 'backwards';
 
@@ -23,6 +29,8 @@ interface StreamState {
   metadata: StreamMetadata;
   /** Soft-deleted and not written since: reads report "stream not found". */
   deleted: boolean;
+  /** Hard-deleted: reads, appends and deletes fail with "stream deleted" forever. */
+  tombstoned: boolean;
 }
 
 /** Fixed record overhead so positions look like growing byte offsets, as on a real node. */
@@ -44,7 +52,8 @@ export class EventLog {
 
   append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): AppendResult {
     const state = this.stateOf(streamId);
-    const current = state.events.length - 1;
+    if (state.tombstoned) return { kind: 'stream-deleted' };
+    const current = this.currentRevisionOf(state);
     if (!isExpectedRevisionMet(expected, current)) {
       return { kind: 'wrong-expected-version', currentRevision: current, expected };
     }
@@ -82,6 +91,10 @@ export class EventLog {
   isMissing(streamId: string): boolean {
     const state = this.streams.get(streamId);
     return state === undefined || state.events.length === 0 || state.deleted;
+  }
+
+  isTombstoned(streamId: string): boolean {
+    return this.streams.get(streamId)?.tombstoned ?? false;
   }
 
   /** First revision a read can see, after `$tb` and `$maxCount`. */
@@ -148,11 +161,13 @@ export class EventLog {
    * Soft delete: the stream reads as not found and its events become invisible, but revisions
    * continue if it is written again (the real server's `$tb` behaviour).
    */
-  deleteStream(streamId: string): void {
-    const state = this.streams.get(streamId);
-    if (!state) return;
-    state.deleted = true;
-    state.metadata = { ...state.metadata, truncateBefore: state.events.length };
+  deleteStream(streamId: string, expected: ExpectedRevision = 'any'): DeleteResult {
+    return this.remove(streamId, expected, false);
+  }
+
+  /** Hard delete: the stream can never be read or written again. */
+  tombstoneStream(streamId: string, expected: ExpectedRevision = 'any'): DeleteResult {
+    return this.remove(streamId, expected, true);
   }
 
   /** Registers a listener for committed batches; returns the unsubscribe function. */
@@ -161,10 +176,28 @@ export class EventLog {
     return () => this.listeners.delete(listener);
   }
 
+  private remove(streamId: string, expected: ExpectedRevision, tombstone: boolean): DeleteResult {
+    const state = this.stateOf(streamId);
+    if (state.tombstoned) return { kind: 'stream-deleted' };
+    const current = this.currentRevisionOf(state);
+    if (!isExpectedRevisionMet(expected, current)) {
+      return { kind: 'wrong-expected-version', currentRevision: current, expected };
+    }
+    state.deleted = true;
+    state.tombstoned = tombstone;
+    state.metadata = { ...state.metadata, truncateBefore: state.events.length };
+    return { kind: 'success', position: this.lastPosition() };
+  }
+
+  /** −1 for a stream without events or soft-deleted, as expected-version checks see it. */
+  private currentRevisionOf(state: StreamState): number {
+    return state.deleted ? -1 : state.events.length - 1;
+  }
+
   private stateOf(streamId: string): StreamState {
     let state = this.streams.get(streamId);
     if (!state) {
-      state = { events: [], metadata: {}, deleted: false };
+      state = { events: [], metadata: {}, deleted: false, tombstoned: false };
       this.streams.set(streamId, state);
     }
     return state;
