@@ -43,7 +43,7 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
           />
           <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} minPointSize={2} radius={[3, 3, 0, 0]}>
             {data.map((point) => (
-              <Cell key={point.epoch} fill={point.open ? 'var(--accent)' : 'var(--accent-muted)'} />
+              <Cell key={point.epoch} fill={point.open ? 'var(--accent-muted)' : 'var(--accent)'} />
             ))}
           </Bar>
         </BarChart>

@@ -21,9 +21,11 @@ export function ConnectionsTable({ connections }: { connections: ConnectionInfo[
         <tbody>
           {connections.map((c, i) => (
             <tr key={`${c.connectionName}-${c.from}-${i}`}>
-              <td className="mono">{c.connectionName || '—'}</td>
+              <td className="mono cell-truncate" title={c.connectionName}>
+                {c.connectionName || '—'}
+              </td>
               <td>{c.username || '—'}</td>
-              <td className="mono">{c.from}</td>
+              <td className="mono">{c.from || '—'}</td>
               <td className="num">{formatRate(c.averageItemsPerSecond)}</td>
               <td className="num" title={c.totalItems}>
                 {/^\d+$/.test(c.totalItems) ? formatCount(Number(c.totalItems)) : c.totalItems}

@@ -152,7 +152,7 @@ function Detail({ stream, group }: Props) {
             </Card>
             <Card
               title="Duplicates suppressed per reconnect"
-              description="One bar per epoch (connection). Redelivered events subwatch had already processed."
+              description="One bar per epoch (connection): redelivered events subwatch had already processed. The lighter bar is the current epoch."
             >
               {data.summary.proxied ? (
                 series.length > 0 ? (
@@ -170,14 +170,12 @@ function Detail({ stream, group }: Props) {
               {epochList.length > 0 ? <EpochsTable epochs={epochList} /> : <p className="muted pad">No epochs recorded yet.</p>}
             </Card>
           )}
-          <div className="grid-2">
-            <Card title="Connections">
-              <ConnectionsTable connections={data.connections} />
-            </Card>
-            <Card title="Settings">
-              <SettingsList settings={data.settings} />
-            </Card>
-          </div>
+          <Card title="Connections" description="Consumers connected to this group, as the server sees them.">
+            <ConnectionsTable connections={data.connections} />
+          </Card>
+          <Card title="Settings">
+            <SettingsList settings={data.settings} />
+          </Card>
         </>
       ) : (
         !detail.error && <DetailSkeleton />
