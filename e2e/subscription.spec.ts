@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+
+import { DEMO_GROUP, DEMO_STREAM } from './env';
+import { demoRow, loginWithLink, saveScreenshot } from './fixtures';
+
+const pagePath = `/subscriptions/${encodeURIComponent(DEMO_STREAM)}/${encodeURIComponent(DEMO_GROUP)}`;
+
+test.describe('subscription page', () => {
+  test('asks an anonymous visitor to log in before showing the subscription', async ({ page }) => {
+    await page.goto(pagePath);
+    await expect(page.getByTestId('login-required')).toBeVisible();
+  });
+
+  test('Force reconnect adds an epoch bar and an epochs row', async ({ page }, testInfo) => {
+    await loginWithLink(page);
+    await demoRow(page).getByRole('link').click();
+    await expect(page).toHaveURL(pagePath);
+    await expect(page).toHaveTitle(`${DEMO_GROUP} · ${DEMO_STREAM} · subwatch`);
+
+    const chart = page.getByTestId('duplicates-chart');
+    const rows = page.getByTestId('epoch-row');
+    await expect(chart).toBeVisible();
+    await expect(rows.first()).toBeVisible();
+    const barsBefore = Number(await chart.getAttribute('data-bars'));
+    const rowsBefore = await rows.count();
+
+    const button = page.getByTestId('force-reconnect');
+    await expect(button).toBeEnabled();
+    await button.click();
+    await expect(page.getByTestId('reconnect-outcome')).toContainText('Reconnect requested');
+
+    await expect.poll(async () => Number(await chart.getAttribute('data-bars')), { timeout: 20_000 }).toBeGreaterThan(barsBefore);
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(rowsBefore);
+    await expect(page.getByTestId('epochs-table')).toContainText(/forced reconnect/i);
+    // The chart draws one bar per epoch.
+    await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(Number(await chart.getAttribute('data-bars')));
+
+    await saveScreenshot(page, testInfo, 'subscription');
+  });
+});
