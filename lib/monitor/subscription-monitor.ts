@@ -4,14 +4,14 @@
  * A failed poll keeps the last known rows and sets `serverError`; it never throws out of the loop.
  */
 import type { Logger } from 'pino';
-import type { SnapshotEvent, SubscriberSummary, SubscriptionSummary } from '../api/schemas';
+import type { Epoch, SnapshotEvent, SubscriberSummary, SubscriptionSummary } from '../api/schemas';
 import { evaluateHealth, HEALTH_WINDOW_MS, type Observation } from '../health/health-rules';
 import { toServerView, type ServerView, type SubscriptionInfo } from './to-subscription-summary';
 
 export interface ProxiedSubscriberView {
   summary: SubscriberSummary;
-  /** Retries in the current epoch, when the subscriber tracks them. */
-  retried?: number;
+  /** The open (or last) epoch: health rules judge retries and duplicates per epoch. */
+  currentEpoch?: Epoch | null;
   /** Server-side gap (events after the checkpoint) measured when the current epoch opened. */
   checkpointGapAtReconnect?: number | null;
 }
@@ -110,9 +110,9 @@ export function createSubscriptionMonitor(options: SubscriptionMonitorOptions): 
         subscriber: proxied && {
           state: proxied.summary.state,
           notLiveSince: t.notLiveSince,
-          delivered: proxied.summary.delivered,
-          retried: proxied.retried ?? 0,
-          duplicatesSuppressed: proxied.summary.duplicatesSuppressed,
+          delivered: proxied.currentEpoch?.delivered ?? proxied.summary.delivered,
+          retried: proxied.currentEpoch?.retried ?? 0,
+          duplicatesSuppressed: proxied.currentEpoch?.duplicatesSuppressed ?? proxied.summary.duplicatesSuppressed,
           checkpointGapAtReconnect: proxied.checkpointGapAtReconnect ?? null,
         },
       });

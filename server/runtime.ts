@@ -1,0 +1,274 @@
+/**
+ * Composition root: builds the ESDB client(s), the embedded server and demo (when no connection
+ * string is configured), the dedup store, the proxied subscribers and the monitor, and exposes
+ * them to route handlers as a SubwatchService. Owns their lifecycle; `stop()` runs in reverse.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  EventStoreDBClient,
+  START,
+  persistentSubscriptionToStreamSettingsFromDefaults,
+} from '@eventstore/db-client';
+import type { Logger } from 'pino';
+import type { Epoch, LiveEvent, SubscriptionDetail } from '../lib/api/schemas';
+import type { SubwatchService, SubscriptionRef } from '../lib/api/service';
+import type { Config } from '../lib/config/schema';
+import type { DedupStore } from '../lib/dedup/dedup-store';
+import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
+import { AppError } from '../lib/errors';
+import { createSubscriptionMonitor, describeError, type SubscriptionMonitor } from '../lib/monitor/subscription-monitor';
+import {
+  toConnectionInfos,
+  toServerView,
+  toSettingsRecord,
+  type SubscriptionInfo,
+} from '../lib/monitor/to-subscription-summary';
+import {
+  createDeduplicatingSubscriber,
+  type DeduplicatingSubscriber,
+} from '../lib/subscriber/deduplicating-subscriber';
+import { createFaultProxy, type FaultProxy } from './chaos/fault-proxy';
+import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
+import { createDemoProducer, type DemoProducer } from './demo/demo-producer';
+import { createFaultSchedule } from './demo/fault-schedule';
+import { startEmbeddedEsdb, type EmbeddedEsdb } from './embedded-esdb';
+
+export const DEMO_STREAM = 'demo-orders';
+export const DEMO_GROUP = 'demo-billing';
+
+export interface Runtime {
+  service: SubwatchService;
+  /** Connection string of the watched server (password redacted by the caller before printing). */
+  connectionString: string;
+  embedded: boolean;
+  adminToken: string;
+  stop(): Promise<void>;
+}
+
+interface Proxied {
+  ref: SubscriptionRef;
+  subscriber: DeduplicatingSubscriber;
+}
+
+const keyOf = (ref: SubscriptionRef) => `${ref.stream}::${ref.group}`;
+
+export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const stops: Array<{ name: string; stop: () => Promise<void> | void }> = [];
+  const onStop = (name: string, stop: () => Promise<void> | void) => stops.push({ name, stop });
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const { name, stop: step } of [...stops].reverse()) {
+        try {
+          await step();
+        } catch (error) {
+          logger.error({ err: error, component: name }, 'error while stopping %s', name);
+        }
+      }
+    })());
+
+  try {
+    const emitter = new EventEmitter();
+    emitter.setMaxListeners(0);
+    const emit = (event: LiveEvent) => emitter.emit('live', event);
+
+    let embedded: EmbeddedEsdb | undefined;
+    if (config.esdb.connectionString === undefined) {
+      const server = await startEmbeddedEsdb({ host: '127.0.0.1', port: config.esdb.embeddedPort });
+      embedded = server;
+      onStop('embedded EventStoreDB', () => server.stop());
+      logger.info({ port: server.port }, 'embedded EventStoreDB-compatible server listening');
+    }
+    const connectionString: string = config.esdb.connectionString ?? embedded!.connectionString;
+    const client = EventStoreDBClient.connectionString(connectionString);
+    onStop('ESDB client', () => client.dispose());
+
+    mkdirSync(config.dataDir, { recursive: true });
+    const store: DedupStore = createSqliteDedupStore({ path: path.join(config.dataDir, 'subwatch.db') });
+    onStop('dedup store', () => store.close());
+
+    const proxied = new Map<string, Proxied>();
+    let demoConsumer: DemoConsumer | undefined;
+
+    if (config.demo.enabled) {
+      const demo = await startDemo({ config, logger, client, connectionString, store, emit, embedded });
+      onStop('demo', demo.stop);
+      demoConsumer = demo.consumer;
+      proxied.set(keyOf(demo.proxied.ref), demo.proxied);
+    }
+
+    const monitor: SubscriptionMonitor = createSubscriptionMonitor({
+      listInfos: () => client.listAllPersistentSubscriptions() as Promise<SubscriptionInfo[]>,
+      listProxied: () => [...proxied.values()].map((p) => p.ref),
+      getProxied: (stream, group) => {
+        const p = proxied.get(keyOf({ stream, group }));
+        return p && { summary: p.subscriber.getSummary(), currentEpoch: p.subscriber.getCurrentEpoch() };
+      },
+      onSnapshot: (snapshot) => emit({ event: 'snapshot', data: snapshot }),
+      logger: logger.child({ component: 'monitor' }),
+    });
+    monitor.start();
+    onStop('monitor', () => monitor.stop());
+
+    const token = config.auth.token ?? randomBytes(24).toString('base64url');
+
+    const service: SubwatchService = {
+      auth: { token, publicRead: config.auth.publicRead },
+      async listSubscriptions() {
+        return (monitor.getLatest() ?? (await monitor.pollOnce())).subscriptions;
+      },
+      async getSubscription(ref) {
+        let info: SubscriptionInfo;
+        try {
+          info =
+            ref.stream === '$all'
+              ? await client.getPersistentSubscriptionToAllInfo(ref.group)
+              : await client.getPersistentSubscriptionToStreamInfo(ref.stream, ref.group);
+        } catch (error) {
+          throw toServiceError(error, ref);
+        }
+        const row = monitor.getLatest()?.subscriptions.find((s) => s.stream === ref.stream && s.group === ref.group);
+        const view = toServerView(info);
+        const p = proxied.get(keyOf(ref));
+        const summary: SubscriptionDetail['summary'] = row ?? {
+          stream: view.stream,
+          group: view.group,
+          status: view.status,
+          health: { level: 'healthy', reasons: [] },
+          connections: view.connections,
+          inFlight: view.inFlight,
+          bufferSize: view.bufferSize,
+          parked: view.parked,
+          lastKnown: view.lastKnown,
+          lastCheckpointed: view.lastCheckpointed,
+          behind: view.behind,
+          ratePerSecond: view.ratePerSecond,
+          proxied: p !== undefined,
+          ...(p ? { subscriber: p.subscriber.getSummary() } : {}),
+        };
+        return { summary, settings: toSettingsRecord(info), connections: toConnectionInfos(info) };
+      },
+      async listEpochs({ stream, group, limit }) {
+        const p = proxied.get(keyOf({ stream, group }));
+        if (p) return p.subscriber.listEpochs(limit);
+        return store.listEpochs(keyOf({ stream, group }), limit);
+      },
+      async reconnect({ stream, group, actor }) {
+        const p = proxied.get(keyOf({ stream, group }));
+        if (!p) {
+          throw new AppError('CONFLICT', `${stream}/${group} is not proxied by this subwatch instance; only proxied subscriptions can be reconnected`);
+        }
+        logger.info({ stream, group, actor, action: 'reconnect' }, 'operator forced a reconnect');
+        p.subscriber.reconnect(`forced reconnect by ${actor}`);
+        emit({
+          event: 'action',
+          data: { action: 'reconnect', stream, group, ok: true, message: 'Reconnect requested', at: new Date().toISOString() },
+        });
+        await Promise.resolve();
+      },
+      getLatestSnapshot: () => monitor.getLatest(),
+      subscribeLive(listener) {
+        const handler = (event: LiveEvent) => listener(event);
+        emitter.on('live', handler);
+        return () => emitter.off('live', handler);
+      },
+      getDemoConsumer: () => demoConsumer?.stats() ?? null,
+      async readiness() {
+        const reasons: string[] = [];
+        const snapshot = monitor.getLatest() ?? (await monitor.pollOnce());
+        if (snapshot.serverError !== null) reasons.push(`EventStoreDB unreachable: ${snapshot.serverError}`);
+        for (const p of proxied.values()) {
+          const s = p.subscriber.getSummary();
+          if (s.state === 'stopped') reasons.push(`subscriber ${keyOf(p.ref)} is stopped`);
+        }
+        return { ready: reasons.length === 0, reasons };
+      },
+    };
+
+    return { service, connectionString, embedded: embedded !== undefined, adminToken: token, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startDemo(options: {
+  config: Config;
+  logger: Logger;
+  client: EventStoreDBClient;
+  connectionString: string;
+  store: DedupStore;
+  emit: (event: LiveEvent) => void;
+  embedded: EmbeddedEsdb | undefined;
+}): Promise<{ proxied: Proxied; consumer: DemoConsumer; stop: () => Promise<void> }> {
+  const { config, logger, client, store, emit } = options;
+  const log = logger.child({ component: 'demo' });
+  try {
+    await client.createPersistentSubscriptionToStream(
+      DEMO_STREAM,
+      DEMO_GROUP,
+      persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START }),
+    );
+    log.info({ stream: DEMO_STREAM, group: DEMO_GROUP }, 'created demo persistent subscription');
+  } catch (error) {
+    if ((error as { type?: string }).type !== 'persistent-subscription-exists') throw error;
+  }
+
+  // The subscriber reaches the server through the fault proxy, so the demo can cut its connection.
+  const target = new URL(options.connectionString.replace(/^[a-z+]+:\/\//i, 'http://'));
+  const proxy: FaultProxy = await createFaultProxy({
+    target: { host: target.hostname, port: Number(target.port || 2113) },
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+  });
+  const proxiedClient = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${proxy.port}?tls=false`);
+
+  const consumer = createDemoConsumer();
+  const ref = { stream: DEMO_STREAM, group: DEMO_GROUP };
+  const subscriber = createDeduplicatingSubscriber({
+    client: proxiedClient,
+    stream: DEMO_STREAM,
+    group: DEMO_GROUP,
+    bufferSize: 10,
+    store,
+    logger: logger.child({ component: 'subscriber', stream: DEMO_STREAM, group: DEMO_GROUP }),
+    sink: async (delivery) => {
+      await consumer.handle(delivery.eventId);
+      return { outcome: 'ok' };
+    },
+    onEpoch: (epoch: Epoch) => emit({ event: 'epoch', data: { ...ref, epoch } }),
+  });
+  subscriber.start();
+
+  const producer: DemoProducer = createDemoProducer({ client, stream: DEMO_STREAM, logger: log });
+  producer.start();
+  const schedule = createFaultSchedule({ proxy, intervalMs: config.demo.faultIntervalMs, logger: log });
+  schedule.start();
+
+  return {
+    proxied: { ref, subscriber },
+    consumer,
+    async stop() {
+      schedule.stop();
+      await producer.stop();
+      await subscriber.stop();
+      await proxiedClient.dispose();
+      await proxy.close();
+    },
+  };
+}
+
+function toServiceError(error: unknown, ref: SubscriptionRef): unknown {
+  const type = (error as { type?: string }).type;
+  const code = (error as { code?: number }).code;
+  if (type === 'persistent-subscription-does-not-exist' || type === 'not-found') {
+    return new AppError('NOT_FOUND', `No persistent subscription ${ref.group} on ${ref.stream}`);
+  }
+  if (type === 'unavailable' || code === 14) {
+    return new AppError('UNAVAILABLE', `EventStoreDB unreachable: ${describeError(error)}`);
+  }
+  return error;
+}

@@ -1,0 +1,128 @@
+/**
+ * The real custom server with the embedded default: route handlers (separate Next bundles) reach
+ * the runtime through globalThis, errors keep their codes across the bundle line, auth guards the
+ * API, SSE streams snapshots, and SIGTERM shuts everything down with exit code 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  errorBodySchema,
+  snapshotEventSchema,
+  subscriptionDetailSchema,
+  subscriptionsResponseSchema,
+} from '../lib/api/schemas';
+import { startServer, type RunningServer } from './start-server';
+
+let server: RunningServer;
+
+beforeAll(async () => {
+  server = await startServer({ SUBWATCH_DEMO_FAULT_INTERVAL_MS: '600000' });
+}, 90_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+const auth = () => ({ authorization: `Bearer ${server.token}` });
+
+async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('custom server (production build, embedded default)', () => {
+  it('answers the liveness probe without credentials', async () => {
+    const res = await fetch(`${server.baseUrl}/api/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('rejects API reads without credentials when public read is off', async () => {
+    const res = await fetch(`${server.baseUrl}/api/subscriptions`);
+    expect(res.status).toBe(401);
+    expect(errorBodySchema.parse(await res.json()).error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('lists the demo subscription with live subscriber counters from the runtime', async () => {
+    const row = await poll(async () => {
+      const res = await fetch(`${server.baseUrl}/api/subscriptions`, { headers: auth() });
+      expect(res.status).toBe(200);
+      const body = subscriptionsResponseSchema.parse(await res.json());
+      const demo = body.subscriptions.find((s) => s.stream === 'demo-orders' && s.group === 'demo-billing');
+      return demo?.subscriber && demo.subscriber.delivered > 0 ? demo : undefined;
+    });
+    expect(row.proxied).toBe(true);
+    expect(row.subscriber?.state).toBe('live');
+  });
+
+  it('returns the detail of a group with settings and connections', async () => {
+    const res = await fetch(`${server.baseUrl}/api/subscriptions/demo-orders/demo-billing`, { headers: auth() });
+    expect(res.status).toBe(200);
+    const detail = subscriptionDetailSchema.parse(await res.json());
+    expect(detail.summary.group).toBe('demo-billing');
+    expect(detail.settings.startFrom).toBe('start');
+  });
+
+  it('maps a missing group to 404 NOT_FOUND across the bundle boundary', async () => {
+    const res = await fetch(`${server.baseUrl}/api/subscriptions/${encodeURIComponent('$all')}/no-such-group`, { headers: auth() });
+    expect(res.status).toBe(404);
+    expect(errorBodySchema.parse(await res.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  it('streams a snapshot event over SSE that matches the shared schema', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.baseUrl}/api/live`, { headers: auth(), signal: controller.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let snapshot: unknown;
+    while (snapshot === undefined) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      const match = /event: snapshot\ndata: (.*)\n\n/.exec(buffer);
+      if (match?.[1]) snapshot = JSON.parse(match[1]);
+    }
+    controller.abort();
+    const parsed = snapshotEventSchema.parse(snapshot);
+    expect(parsed.subscriptions.some((s) => s.stream === 'demo-orders')).toBe(true);
+  });
+
+  it('forces a reconnect of the proxied demo subscriber, which opens a new epoch', async () => {
+    const before = await poll(async () => {
+      const res = await fetch(`${server.baseUrl}/api/subscriptions/demo-orders/demo-billing/epochs`, { headers: auth() });
+      const body = (await res.json()) as { epochs: Array<{ epoch: number }> };
+      return body.epochs.length > 0 ? body.epochs[0]!.epoch : undefined;
+    });
+    const res = await fetch(`${server.baseUrl}/api/subscriptions/demo-orders/demo-billing/reconnect`, {
+      method: 'POST',
+      headers: auth(),
+    });
+    expect(res.status).toBe(202);
+    const after = await poll(async () => {
+      const r = await fetch(`${server.baseUrl}/api/subscriptions/demo-orders/demo-billing/epochs`, { headers: auth() });
+      const body = (await r.json()) as { epochs: Array<{ epoch: number }> };
+      return body.epochs[0]!.epoch > before ? body.epochs[0]!.epoch : undefined;
+    });
+    expect(after).toBe(before + 1);
+  });
+
+  it('shows the demo consumer with zero duplicates', async () => {
+    const res = await fetch(`${server.baseUrl}/api/demo/consumer`, { headers: auth() });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { received: number; unique: number; duplicates: number };
+    expect(body.duplicates).toBe(0);
+    expect(body.received).toBe(body.unique);
+  });
+
+  it('shuts down cleanly on SIGTERM with exit code 0', async () => {
+    const code = await server.stop();
+    expect(code).toBe(0);
+  });
+});
