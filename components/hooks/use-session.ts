@@ -24,7 +24,8 @@ export function useAccess(): { loading: boolean; canRead: boolean; canWrite: boo
     canRead: !!data && (data.authenticated || data.publicRead),
     canWrite: !!data?.authenticated,
     session: data,
-    error: session.error,
+    // A failed re-check keeps the last known answer (the server may just be restarting).
+    error: data ? null : session.error,
   };
 }
 
@@ -47,6 +48,9 @@ export function useLogout() {
       await fetch('/api/auth/logout', { method: 'POST', credentials: 'same-origin' });
     },
     onSettled: () => {
+      // Nothing read with the old session stays on screen.
+      queryClient.removeQueries({ queryKey: queryKeys.subscriptions.all });
+      queryClient.removeQueries({ queryKey: queryKeys.epochs.all });
       void queryClient.invalidateQueries({ queryKey: queryKeys.session });
     },
   });

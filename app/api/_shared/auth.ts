@@ -1,7 +1,8 @@
+// Relative imports: Vitest has no `@/` alias, and these helpers have unit tests.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-import type { AuthSettings } from '@/lib/api/service';
-import { AppError } from '@/lib/errors';
+import type { AuthSettings } from '../../../lib/api/service';
+import { AppError } from '../../../lib/errors';
 
 /** HttpOnly, SameSite=Strict session cookie set by `POST /api/auth/login`. */
 export const SESSION_COOKIE = 'subwatch_session';

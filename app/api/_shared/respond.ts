@@ -1,6 +1,6 @@
 import { type z } from 'zod';
 
-import { AppError, toHttpError } from '@/lib/errors';
+import { AppError, toHttpError } from '../../../lib/errors';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
