@@ -3,7 +3,7 @@ import { ReadReq, ReadResp } from '@eventstore/db-client/generated/persistent_pb
 import type { Delivery } from '../persistent/group-connection';
 import type { NackAction } from '../persistent/subscription-group';
 import type { GroupSubscription, PersistentSubscriptionService } from '../persistent/subscription-service';
-import { ALL_STREAM } from './persistent-admin-handlers';
+import { ALL_STREAM } from '../persistent/subscription-service';
 import { toPersistentReadEvent, type UuidForm } from './recorded-event-mapping';
 import { fromStreamIdentifier } from './stream-name';
 import { invalidArgument, type StatusError, toServiceError } from './to-service-error';

@@ -170,6 +170,11 @@ export class EventLog {
     return this.remove(streamId, expected, true);
   }
 
+  /** The position the next committed event will get (greater than every existing position). */
+  endPosition(): number {
+    return this.nextPosition;
+  }
+
   /** Registers a listener for committed batches; returns the unsubscribe function. */
   onAppended(listener: AppendListener): () => void {
     this.listeners.add(listener);

@@ -3,8 +3,8 @@ import type { GroupSettings } from './settings';
 export interface CheckpointCandidate {
   /** Sequence number of the last message the checkpoint covers. */
   readonly sequence: number;
-  /** Stream revision to write. */
-  readonly eventNumber: number;
+  /** Source cursor to write (stream revision, or log position for `$all`). */
+  readonly cursor: number;
 }
 
 export interface CheckpointState {

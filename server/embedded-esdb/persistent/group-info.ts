@@ -23,8 +23,12 @@ export interface GroupInfo {
   readonly averagePerSecond: number;
   readonly totalItems: number;
   readonly countSinceLastMeasurement: number;
-  readonly lastCheckpointedEventNumber: number | undefined;
-  readonly lastKnownEventNumber: number | undefined;
+  /** `"41"` or `"C:x/P:y"`; '' when none (§5). */
+  readonly lastCheckpointedPosition: string;
+  /** `"41"` or `"C:x/P:y"`; '' when none (§5). */
+  readonly lastKnownPosition: string;
+  /** `"0"`, `"-1"`, `"N"`, or `"C:0/P:0"`, `"C:-1/P:-1"`, `"C:x/P:y"`. */
+  readonly startFrom: string;
   readonly readBufferCount: number;
   readonly liveBufferCount: number;
   readonly retryBufferCount: number;

@@ -25,23 +25,26 @@ export interface GroupMessage {
   readonly id: string;
   readonly resolved: ResolvedEvent;
   readonly retryCount: number;
-  /** Revision of the original record (in the subscribed stream, or in the parked stream when replayed). */
-  readonly eventNumber: number;
+  /**
+   * Where the original record is in the group's source: stream revision, or log position for `$all`.
+   * Meaningless for replayed parked messages, which never take part in checkpoints.
+   */
+  readonly cursor: number;
   /** Log position of the original record; orders the retry buffer and fills `commit_position`. */
   readonly position: number;
   readonly replayed: boolean;
   sequence?: number;
-  /** Revision of the message pushed just before this one (the checkpoint candidate while it is unacked). */
-  previousEventNumber?: number;
+  /** Cursor of the message pushed just before this one (the checkpoint candidate while it is unacked). */
+  previousCursor?: number;
 }
 
-export function toGroupMessage(resolved: ResolvedEvent, replayed = false): GroupMessage {
+export function toGroupMessage(resolved: ResolvedEvent, cursor: number, replayed = false): GroupMessage {
   const original = originalOf(resolved);
   return {
     id: original.id,
     resolved,
     retryCount: 0,
-    eventNumber: original.revision,
+    cursor,
     position: original.position,
     replayed,
   };

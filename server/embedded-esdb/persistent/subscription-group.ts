@@ -14,6 +14,7 @@ import type { GroupInfo } from './group-info';
 import { explicitNackReason, retryLimitReason, toParkedRecord } from './parked-message';
 import { RateMeter } from './rate-meter';
 import { RetryBuffer } from './retry-buffer';
+import type { EventSource } from './event-source/event-source';
 import { type GroupSettings, START_FROM_END } from './settings';
 import { toStatusString } from './group-status';
 
@@ -27,7 +28,8 @@ const MAX_PAGE = 100;
 export interface SubscriptionGroupDeps {
   readonly log: EventLog;
   readonly clock: Clock;
-  readonly stream: string;
+  /** The stream (or `$all`) the group reads; its name is the group's stream. */
+  readonly source: EventSource;
   readonly group: string;
   readonly settings: GroupSettings;
   readonly newId?: () => string;
@@ -57,6 +59,7 @@ export class SubscriptionGroup {
   readonly settings: GroupSettings;
 
   private readonly log: EventLog;
+  private readonly source: EventSource;
   private readonly clock: Clock;
   private readonly newId: () => string;
   private readonly strategy: ConsumerStrategy;
@@ -72,22 +75,23 @@ export class SubscriptionGroup {
   private live = false;
   private replayingParked = false;
   private shutDown = false;
-  /** Next revision to read from history while behind; next expected live revision while live. */
-  private nextRevision = 0;
-  private lastKnownEventNumber: number | undefined;
+  /** Next cursor to read from history while behind; next expected live cursor while live. */
+  private nextCursor = 0;
+  private lastKnownCursor: number | undefined;
   private nextConnectionId = 1;
 
   private nextSequence = 1;
   private lastPushedSequence = 0;
-  private lastPushedEventNumber: number | undefined;
+  private lastPushedCursor: number | undefined;
   private lastCheckpointedSequence = 0;
-  private lastCheckpointedEventNumber: number | undefined;
+  private lastCheckpointedCursor: number | undefined;
   private lastCheckpointAt: number;
 
   constructor(deps: SubscriptionGroupDeps) {
-    this.stream = deps.stream;
+    this.source = deps.source;
+    this.stream = deps.source.name;
     this.group = deps.group;
-    this.key = toGroupKey(deps.stream, deps.group);
+    this.key = toGroupKey(this.stream, deps.group);
     this.settings = deps.settings;
     this.log = deps.log;
     this.clock = deps.clock;
@@ -109,15 +113,15 @@ export class SubscriptionGroup {
   load(): void {
     const checkpoint = this.readCheckpoint();
     if (checkpoint !== undefined) {
-      this.nextRevision = checkpoint + 1;
-      this.lastPushedEventNumber = checkpoint;
-      this.lastCheckpointedEventNumber = checkpoint;
+      this.nextCursor = checkpoint + 1;
+      this.lastPushedCursor = checkpoint;
+      this.lastCheckpointedCursor = checkpoint;
       this.live = false;
     } else if (this.settings.startFrom === START_FROM_END) {
-      this.nextRevision = this.log.lastRevision(this.stream) + 1;
+      this.nextCursor = this.source.endCursor();
       this.live = true;
     } else {
-      this.nextRevision = this.settings.startFrom;
+      this.nextCursor = this.settings.startFrom;
       this.live = false;
     }
     this.loaded = true;
@@ -146,7 +150,7 @@ export class SubscriptionGroup {
   disconnect(connection: GroupConnection): void {
     if (!this.connections.delete(connection.id)) return;
     this.strategy.remove(connection);
-    const inFlight = [...connection.inFlight.values()].sort((a, b) => a.message.eventNumber - b.message.eventNumber);
+    const inFlight = [...connection.inFlight.values()].sort((a, b) => a.message.position - b.message.position);
     connection.inFlight.clear();
     for (const { message } of inFlight) {
       this.outstanding.delete(message.id);
@@ -190,26 +194,32 @@ export class SubscriptionGroup {
     this.afterProcessing();
   }
 
-  /** A live event on this group's stream was committed. */
+  /** Whether a committed event belongs to this group's source (stream match, or the `$all` filter). */
+  accepts(event: RecordedEvent): boolean {
+    return this.source.includes(event);
+  }
+
+  /** A live event of this group's source was committed (the caller checked `accepts`). */
   onEventAppended(event: RecordedEvent): void {
     if (!this.loaded || this.shutDown) return;
-    this.noteKnown(event.revision);
+    const cursor = this.source.cursorOf(event);
+    this.noteKnown(cursor);
     if (!this.live) {
       this.liveBufferCount = Math.min(this.settings.liveBufferSize, this.liveBufferCount + 1);
       this.fillReadBuffer();
       this.pushToClients();
       return;
     }
-    if (event.revision < this.nextRevision) return;
+    if (cursor < this.nextCursor) return;
     if (this.readBuffer.length >= this.settings.historyBufferSize) {
       // Too far behind for the live buffer: fall back to paging from this event.
       this.live = false;
-      this.nextRevision = event.revision;
+      this.nextCursor = cursor;
       this.liveBufferCount = 1;
       return;
     }
     this.readBuffer.push(this.toMessage(event));
-    this.nextRevision = event.revision + 1;
+    this.nextCursor = cursor + 1;
     this.pushToClients();
   }
 
@@ -219,7 +229,7 @@ export class SubscriptionGroup {
     const now = this.clock.now();
     const expired = [...this.outstanding.values()]
       .filter((entry) => entry.expiresAt <= now)
-      .sort((a, b) => a.message.eventNumber - b.message.eventNumber);
+      .sort((a, b) => a.message.position - b.message.position);
     for (const { message } of expired) {
       this.removeOutstanding(message.id);
       if (!this.parkIfRetriesExhausted(message)) this.addRetry(toRetried(message));
@@ -250,7 +260,7 @@ export class SubscriptionGroup {
         lastReplayed = record.revision;
         const target = this.resolveLinkTarget(record);
         if (!target) continue;
-        this.retryBuffer.addReplayed(toGroupMessage({ event: target, link: record }, true));
+        this.retryBuffer.addReplayed(toGroupMessage({ event: target, link: record }, record.position, true));
       }
       if (lastReplayed !== undefined) this.truncateParked(lastReplayed + 1);
     } finally {
@@ -282,11 +292,14 @@ export class SubscriptionGroup {
   getInfo(): GroupInfo {
     const now = this.clock.now();
     const measured = this.rate.measure(now);
+    const format = (cursor: number | undefined) => (cursor === undefined ? '' : this.source.formatPosition(cursor));
+    const startFrom = this.settings.startFrom;
     return {
       stream: this.stream,
       group: this.group,
       status: toStatusString({ loaded: this.loaded, live: this.live, replayingParked: this.replayingParked }),
       settings: this.settings,
+      startFrom: startFrom === START_FROM_END ? this.source.formatPosition(-1) : this.source.formatPosition(startFrom),
       connections: [...this.connections.values()].map((connection) => {
         const connectionRate = connection.rate.measure(now);
         return {
@@ -303,8 +316,8 @@ export class SubscriptionGroup {
       averagePerSecond: measured.averagePerSecond,
       totalItems: this.rate.totalItems,
       countSinceLastMeasurement: measured.countSinceLastMeasurement,
-      lastCheckpointedEventNumber: this.lastCheckpointedEventNumber,
-      lastKnownEventNumber: this.lastKnownEventNumber,
+      lastCheckpointedPosition: format(this.lastCheckpointedCursor),
+      lastKnownPosition: format(this.lastKnownCursor),
       readBufferCount: this.readBuffer.length,
       liveBufferCount: this.liveBufferCount,
       retryBufferCount: this.retryBuffer.size,
@@ -365,14 +378,14 @@ export class SubscriptionGroup {
     while (!this.live && !this.shutDown) {
       const buffered = this.readBuffer.length + this.retryBuffer.size;
       if (this.settings.historyBufferSize - buffered <= this.settings.readBatchSize) return;
-      const page = this.log.readStream(this.stream, { from: this.nextRevision, direction: 'forwards', maxCount: pageSize });
-      for (const event of page) {
+      const page = this.source.read(this.nextCursor, pageSize);
+      for (const event of page.events) {
         this.readBuffer.push(this.toMessage(event));
-        this.noteKnown(event.revision);
-        this.nextRevision = event.revision + 1;
+        this.noteKnown(this.source.cursorOf(event));
       }
-      if (page.length < pageSize) {
-        this.nextRevision = Math.max(this.nextRevision, this.log.lastRevision(this.stream) + 1);
+      this.nextCursor = page.next;
+      if (page.isEnd) {
+        this.nextCursor = Math.max(this.nextCursor, this.source.endCursor());
         this.live = true;
         this.liveBufferCount = 0;
       }
@@ -413,9 +426,9 @@ export class SubscriptionGroup {
     const now = this.clock.now();
     if (message.sequence === undefined && !message.replayed) {
       message.sequence = this.nextSequence++;
-      message.previousEventNumber = this.lastPushedEventNumber;
+      message.previousCursor = this.lastPushedCursor;
       this.lastPushedSequence = message.sequence;
-      this.lastPushedEventNumber = message.eventNumber;
+      this.lastPushedCursor = message.cursor;
     }
     // A second message with an id already outstanding is pushed but not tracked (server warns "duplicate eventId").
     if (!this.outstanding.has(message.id)) {
@@ -437,21 +450,21 @@ export class SubscriptionGroup {
     for (const { message } of this.outstanding.values()) consider(message);
     for (const message of this.retryBuffer.values()) consider(message);
     const candidate = lowest
-      ? { sequence: lowest.sequence! - 1, eventNumber: lowest.previousEventNumber }
-      : { sequence: this.lastPushedSequence, eventNumber: this.lastPushedEventNumber };
-    if (candidate.eventNumber === undefined) return;
+      ? { sequence: lowest.sequence! - 1, cursor: lowest.previousCursor }
+      : { sequence: this.lastPushedSequence, cursor: this.lastPushedCursor };
+    if (candidate.cursor === undefined) return;
     const now = this.clock.now();
     const state = { lastCheckpointedSequence: this.lastCheckpointedSequence, lastCheckpointAt: this.lastCheckpointAt };
-    if (!isCheckpointDue({ sequence: candidate.sequence, eventNumber: candidate.eventNumber }, state, this.settings, now, isTimeCheck)) {
+    if (!isCheckpointDue({ sequence: candidate.sequence, cursor: candidate.cursor }, state, this.settings, now, isTimeCheck)) {
       return;
     }
-    this.writeCheckpoint(candidate.eventNumber);
+    this.writeCheckpoint(candidate.cursor);
     this.lastCheckpointedSequence = candidate.sequence;
-    this.lastCheckpointedEventNumber = candidate.eventNumber;
+    this.lastCheckpointedCursor = candidate.cursor;
     this.lastCheckpointAt = now;
   }
 
-  private writeCheckpoint(eventNumber: number): void {
+  private writeCheckpoint(cursor: number): void {
     const stream = this.checkpointStream;
     if (this.log.lastRevision(stream) === -1) {
       // First write: keep only the newest checkpoints, as the server does with `$maxCount: 2`.
@@ -461,7 +474,7 @@ export class SubscriptionGroup {
       ]);
     }
     this.log.append(stream, 'any', [
-      { id: this.newId(), type: '$SubscriptionCheckpoint', isJson: true, data: Buffer.from(JSON.stringify(String(eventNumber))), metadata: new Uint8Array() },
+      { id: this.newId(), type: '$SubscriptionCheckpoint', isJson: true, data: Buffer.from(JSON.stringify(this.source.formatPosition(cursor))), metadata: new Uint8Array() },
     ]);
   }
 
@@ -475,15 +488,15 @@ export class SubscriptionGroup {
       // A foreign, malformed checkpoint: behave as if there were none, like a fresh group.
       return undefined;
     }
-    const value = Number(parsed);
-    return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+    return typeof parsed === 'string' || typeof parsed === 'number' ? this.source.parsePosition(String(parsed)) : undefined;
   }
 
   private toMessage(event: RecordedEvent): GroupMessage {
-    if (!this.settings.resolveLinkTos || event.type !== LINK_EVENT_TYPE) return toGroupMessage({ event });
+    const cursor = this.source.cursorOf(event);
+    if (!this.settings.resolveLinkTos || event.type !== LINK_EVENT_TYPE) return toGroupMessage({ event }, cursor);
     const target = this.resolveLinkTarget(event);
     const resolved: ResolvedEvent = target ? { event: target, link: event } : { link: event };
-    return toGroupMessage(resolved);
+    return toGroupMessage(resolved, cursor);
   }
 
   private resolveLinkTarget(link: RecordedEvent): RecordedEvent | undefined {
@@ -491,9 +504,7 @@ export class SubscriptionGroup {
     return pointer ? this.log.readEvent(pointer.streamId, pointer.revision) : undefined;
   }
 
-  private noteKnown(eventNumber: number): void {
-    if (this.lastKnownEventNumber === undefined || eventNumber > this.lastKnownEventNumber) {
-      this.lastKnownEventNumber = eventNumber;
-    }
+  private noteKnown(cursor: number): void {
+    if (this.lastKnownCursor === undefined || cursor > this.lastKnownCursor) this.lastKnownCursor = cursor;
   }
 }

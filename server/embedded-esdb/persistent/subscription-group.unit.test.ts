@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { parseLinkData } from '../log/recorded-event';
 import { createGroupHarness } from '../testing/group-harness';
+import { StreamSource } from './event-source/stream-source';
 import { SubscriptionGroup } from './subscription-group';
 
 describe('SubscriptionGroup', () => {
@@ -124,9 +125,15 @@ describe('SubscriptionGroup', () => {
     const c = h.connect();
     h.group.ack(h.idsOf(c.deliveries.slice(0, 2)));
     h.group.nack(h.idsOf(c.deliveries.slice(3, 4)), 'retry', '');
-    expect(h.group.getInfo().lastCheckpointedEventNumber).toBe(1);
+    expect(h.group.getInfo().lastCheckpointedPosition).toBe('1');
 
-    const reloaded = new SubscriptionGroup({ log: h.log, clock: h.clock, stream: h.stream, group: 'g', settings: h.group.settings });
+    const reloaded = new SubscriptionGroup({
+      log: h.log,
+      clock: h.clock,
+      source: new StreamSource(h.log, h.stream),
+      group: 'g',
+      settings: h.group.settings,
+    });
     reloaded.load();
     const deliveries: string[] = [];
     reloaded.connect(
@@ -145,7 +152,7 @@ describe('SubscriptionGroup', () => {
 
     h.group.ack(h.idsOf([c.deliveries[0]!, c.deliveries[2]!]));
 
-    expect(h.group.getInfo().lastCheckpointedEventNumber).toBe(0);
+    expect(h.group.getInfo().lastCheckpointedPosition).toBe('0');
   });
 
   test('a time-based checkpoint waits for checkPointLowerBound processed messages', () => {
@@ -156,12 +163,12 @@ describe('SubscriptionGroup', () => {
     h.group.ack(h.idsOf(c.deliveries.slice(0, 2)));
     h.clock.advance(5000);
     h.group.tick();
-    expect(h.group.getInfo().lastCheckpointedEventNumber).toBeUndefined();
+    expect(h.group.getInfo().lastCheckpointedPosition).toBe('');
 
     h.group.ack(h.idsOf(c.deliveries.slice(2, 3)));
     h.group.tick();
 
-    expect(h.group.getInfo().lastCheckpointedEventNumber).toBe(2);
+    expect(h.group.getInfo().lastCheckpointedPosition).toBe('2');
   });
 
   test('a live group that fills its history buffer falls back to Behind and catches up by paging', () => {

@@ -2,6 +2,10 @@ import type { Clock } from '../clock';
 import type { EventLog } from '../log/event-log';
 import type { RecordedEvent } from '../log/recorded-event';
 import { PersistentSubscriptionError } from './errors';
+import { type AllFilter, toAllFilterPredicate } from './event-source/all-filter';
+import { AllSource } from './event-source/all-source';
+import type { EventSource } from './event-source/event-source';
+import { StreamSource } from './event-source/stream-source';
 import type { ConnectionOptions, ConnectionSink, GroupConnection } from './group-connection';
 import type { GroupInfo } from './group-info';
 import { toGroupKey } from './group-key';
@@ -17,14 +21,19 @@ export interface GroupSubscription {
   close(): void;
 }
 
+/** The `$all` pseudo-stream: groups on it see every committed event that passes their filter. */
+export const ALL_STREAM = '$all';
+
 interface GroupConfig {
   readonly stream: string;
   readonly group: string;
   readonly settings: GroupSettings;
+  /** `$all` groups only; undefined means the default filter. */
+  readonly filter?: AllFilter;
 }
 
 /**
- * The persistent-subscription subsystem (server `PersistentSubscriptionService`) for stream groups:
+ * The persistent-subscription subsystem (server `PersistentSubscriptionService`) for stream and `$all` groups:
  * group configuration, live fan-out from the log, the 1 s tick, and restart.
  *
  * Invariant: every configured group has exactly one loaded `SubscriptionGroup`; `topics` keeps a
@@ -44,13 +53,17 @@ export class PersistentSubscriptionService {
     this.unsubscribeLog = log.onAppended((events) => this.onAppended(events));
   }
 
-  /** @throws PersistentSubscriptionError 'exists' or 'failed' (validation). */
-  create(stream: string, group: string, settings: GroupSettings): void {
+  /**
+   * `stream` is a stream name or `$all`; `filter` applies to `$all` only.
+   * @throws PersistentSubscriptionError 'exists' or 'failed' (validation).
+   */
+  create(stream: string, group: string, settings: GroupSettings, filter?: AllFilter): void {
     this.validate(stream, group, settings);
     const key = toGroupKey(stream, group);
     if (this.configs.has(key)) throw new PersistentSubscriptionError('exists', stream, group);
-    this.configs.set(key, { stream, group, settings });
-    this.startGroup({ stream, group, settings });
+    const config = { stream, group, settings, filter: stream === ALL_STREAM ? filter : undefined };
+    this.configs.set(key, config);
+    this.startGroup(config);
   }
 
   /**
@@ -62,10 +75,13 @@ export class PersistentSubscriptionService {
     this.validate(stream, group, settings);
     const key = toGroupKey(stream, group);
     const existing = this.groups.get(key);
-    if (!existing) throw new PersistentSubscriptionError('does-not-exist', stream, group);
+    const previous = this.configs.get(key);
+    if (!existing || !previous) throw new PersistentSubscriptionError('does-not-exist', stream, group);
     existing.shutdown();
-    this.configs.set(key, { stream, group, settings });
-    this.startGroup({ stream, group, settings });
+    // Update carries no filter: a `$all` group keeps the one it was created with.
+    const config = { ...previous, settings };
+    this.configs.set(key, config);
+    this.startGroup(config);
   }
 
   /** Drops clients, forgets the group and deletes its checkpoint and parked streams. */
@@ -157,7 +173,11 @@ export class PersistentSubscriptionService {
   }
 
   private startGroup(config: GroupConfig): void {
-    const group = new SubscriptionGroup({ log: this.log, clock: this.clock, ...config });
+    const source: EventSource =
+      config.stream === ALL_STREAM
+        ? new AllSource(this.log, toAllFilterPredicate(config.filter))
+        : new StreamSource(this.log, config.stream);
+    const group = new SubscriptionGroup({ log: this.log, clock: this.clock, source, group: config.group, settings: config.settings });
     this.groups.set(group.key, group);
     let topic = this.topics.get(config.stream);
     if (!topic) {
@@ -176,8 +196,8 @@ export class PersistentSubscriptionService {
 
   private validate(stream: string, group: string, settings: GroupSettings): void {
     if (stream === '') throw new PersistentSubscriptionError('failed', stream, group, 'Bad stream name.');
-    if (stream === '$all') {
-      throw new PersistentSubscriptionError('failed', stream, group, 'Subscriptions to $all are not supported by the embedded server.');
+    if (stream === ALL_STREAM && settings.startFrom > this.log.endPosition()) {
+      throw new PersistentSubscriptionError('failed', stream, group, 'The start position is beyond the end of $all.');
     }
     const reason = validateGroupSettings(settings);
     if (reason) throw new PersistentSubscriptionError('failed', stream, group, reason);
@@ -185,9 +205,17 @@ export class PersistentSubscriptionService {
 
   private onAppended(events: readonly RecordedEvent[]): void {
     for (const event of events) {
-      const topic = this.topics.get(event.streamId);
-      if (!topic || topic.size === 0) continue;
-      for (const groupName of [...topic]) this.groups.get(toGroupKey(event.streamId, groupName))?.onEventAppended(event);
+      this.offer(event.streamId, event);
+      this.offer(ALL_STREAM, event);
+    }
+  }
+
+  private offer(topicName: string, event: RecordedEvent): void {
+    const topic = this.topics.get(topicName);
+    if (!topic || topic.size === 0) return;
+    for (const groupName of [...topic]) {
+      const group = this.groups.get(toGroupKey(topicName, groupName));
+      if (group?.accepts(event)) group.onEventAppended(event);
     }
   }
 }

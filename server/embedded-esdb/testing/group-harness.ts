@@ -3,6 +3,7 @@ import { EventLog } from '../log/event-log';
 import type { RecordedEvent } from '../log/recorded-event';
 import type { PersistentSubscriptionError } from '../persistent/errors';
 import type { Delivery, GroupConnection } from '../persistent/group-connection';
+import { StreamSource } from '../persistent/event-source/stream-source';
 import { DEFAULT_GROUP_SETTINGS, type GroupSettings } from '../persistent/settings';
 import { SubscriptionGroup } from '../persistent/subscription-group';
 import { FakeClock } from './fake-clock';
@@ -23,7 +24,7 @@ export function createGroupHarness(settings: Partial<GroupSettings> = {}) {
   const group = new SubscriptionGroup({
     log,
     clock,
-    stream,
+    source: new StreamSource(log, stream),
     group: 'g',
     settings: { ...DEFAULT_GROUP_SETTINGS, startFrom: 0, ...settings },
   });
