@@ -1,0 +1,308 @@
+/**
+ * "No event lost, no duplicate reaches the sink" against the embedded EventStoreDB-compatible
+ * server (child process), with the official client connected through the TCP fault proxy.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  EventStoreDBClient,
+  jsonEvent,
+  persistentSubscriptionToStreamSettingsFromDefaults,
+  START,
+  type PersistentSubscriptionToStreamSettings,
+} from '@eventstore/db-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createFaultProxy,
+  createTestLogger,
+  startEmbeddedEsdb,
+  type EmbeddedEsdb,
+  type FaultProxy,
+} from '../../test/helpers/server-fixtures';
+import { waitFor } from '../../test/helpers/wait-for';
+import { epochSchema } from '../api/schemas';
+import type { DedupStore } from '../dedup/dedup-store';
+import { createSqliteDedupStore } from '../dedup/sqlite-dedup-store';
+import { createDeduplicatingSubscriber, type DeduplicatingSubscriber } from './deduplicating-subscriber';
+import type { Sink } from './sink';
+
+const logger = createTestLogger();
+const BUFFER_SIZE = 10;
+
+let esdb: EmbeddedEsdb;
+let admin: EventStoreDBClient;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'subwatch-subscriber-int-'));
+  esdb = await startEmbeddedEsdb({ port: 0 });
+  admin = EventStoreDBClient.connectionString(esdb.connectionString);
+});
+
+afterAll(async () => {
+  await admin?.dispose();
+  await esdb?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh stream with `count` events and a group from the start; returns the event ids in order. */
+async function seed(
+  count: number,
+  settings: Partial<PersistentSubscriptionToStreamSettings> = {},
+): Promise<{ stream: string; group: string; ids: string[] }> {
+  const stream = `orders-${randomUUID()}`;
+  const group = `billing-${randomUUID()}`;
+  const ids: string[] = [];
+  for (let offset = 0; offset < count; offset += 100) {
+    const batch = Array.from({ length: Math.min(100, count - offset) }, (_, i) => {
+      const id = randomUUID();
+      ids.push(id);
+      return jsonEvent({ id, type: 'OrderPlaced', data: { n: offset + i } });
+    });
+    await admin.appendToStream(stream, batch);
+  }
+  await admin.createPersistentSubscriptionToStream(
+    stream,
+    group,
+    persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START, maxRetryCount: 100, ...settings }),
+  );
+  return { stream, group, ids };
+}
+
+/**
+ * The sink's own record: every call, per event id. `beforeReturn(total)` runs inside the sink
+ * call, i.e. before this delivery is recorded done and acked (used to start faults).
+ */
+function recordingSink(beforeReturn: (total: number) => void = () => undefined) {
+  const calls = new Map<string, number>();
+  let total = 0;
+  const sink: Sink = async (delivery) => {
+    total += 1;
+    calls.set(delivery.eventId, (calls.get(delivery.eventId) ?? 0) + 1);
+    beforeReturn(total);
+    return { outcome: 'ok' };
+  };
+  return { sink, calls, total: () => total };
+}
+
+/** Nothing in flight or waiting for retry on the server, and every event was read. */
+async function serverIsQuiet(stream: string, group: string, lastRevision: number): Promise<boolean> {
+  const info = await admin.getPersistentSubscriptionToStreamInfo(stream, group);
+  return (
+    info.stats.totalInFlightMessages === 0 &&
+    info.stats.retryBufferCount === 0 &&
+    info.stats.readBufferCount === 0 &&
+    info.stats.lastKnownEventRevision === BigInt(lastRevision)
+  );
+}
+
+function proxiedClient(proxy: FaultProxy): EventStoreDBClient {
+  return EventStoreDBClient.connectionString(`esdb://127.0.0.1:${proxy.port}?tls=false`);
+}
+
+describe('deduplicating subscriber against the embedded server through the fault proxy', () => {
+  it('delivers 2,000 events exactly once across 5 cuts with held acks, and counts every suppressed duplicate', async () => {
+    const { stream, group, ids } = await seed(2000);
+    const proxy = await createFaultProxy({ target: { host: esdb.host, port: esdb.port } });
+    const client = proxiedClient(proxy);
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });
+    // 5 cuts at random points, spread so each lands while events are still flowing. The pause
+    // starts inside the sink call of the threshold event, so at least that event's ack is held
+    // (and lost at the cut) after it was recorded done: a guaranteed redelivery of a done event.
+    const thresholds = Array.from({ length: 5 }, (_, i) => 100 + i * 360 + randomInt(0, 200));
+    let pausedAt: number | undefined;
+    const { sink, calls, total } = recordingSink((n) => {
+      if (thresholds.includes(n)) {
+        proxy.pause('client-to-server');
+        pausedAt = Date.now();
+      }
+    });
+    let receptions = 0;
+    const subscriber = createDeduplicatingSubscriber({
+      client,
+      stream,
+      group,
+      bufferSize: BUFFER_SIZE,
+      store,
+      sink,
+      logger,
+      backoff: { initialMs: 20, maxMs: 200 },
+      onReceived: () => (receptions += 1),
+    });
+    try {
+      subscriber.start();
+
+      for (const [i, threshold] of thresholds.entries()) {
+        const pauseMs = randomInt(300, 1001);
+        await waitFor(() => pausedAt !== undefined && Date.now() - pausedAt >= pauseMs, {
+          timeoutMs: 20_000,
+          message: () => `pause ${i + 1} at sink call ${threshold} (sink calls so far: ${total()})`,
+        });
+        pausedAt = undefined;
+        proxy.cutAll();
+        proxy.resume('client-to-server');
+        await waitFor(
+          () => subscriber.getSummary().epoch === i + 2 && subscriber.getSummary().state === 'live',
+          { timeoutMs: 15_000, message: `epoch ${i + 2} live after cut ${i + 1}` },
+        );
+      }
+
+      await waitFor(() => calls.size === ids.length, { timeoutMs: 30_000, message: 'every event in the sink' });
+      await waitFor(() => serverIsQuiet(stream, group, ids.length - 1), { timeoutMs: 20_000, message: 'quiet server' });
+      await subscriber.stop();
+
+      // No event lost, none twice.
+      expect([...calls.keys()].sort()).toEqual([...ids].sort());
+      expect([...calls.values()].every((n) => n === 1)).toBe(true);
+      expect(total()).toBe(ids.length);
+
+      const epochs = await subscriber.listEpochs(100);
+      for (const epoch of epochs) epochSchema.parse(epoch);
+      expect(epochs.map((e) => e.epoch)).toEqual([6, 5, 4, 3, 2, 1]);
+      expect(epochs[0]?.endReason).toBe('stopped');
+      for (const epoch of epochs.slice(1)) expect(epoch.endReason).toMatch(/^connection lost: /);
+
+      // Oracle: the sink always succeeds, so every reception that did not reach the sink was a
+      // redelivery of an already-done event.
+      const suppressed = epochs.reduce((sum, e) => sum + e.duplicatesSuppressed, 0);
+      expect(epochs.reduce((sum, e) => sum + e.received, 0)).toBe(receptions);
+      expect(suppressed).toBe(receptions - total());
+      expect(suppressed).toBeGreaterThanOrEqual(5);
+      expect(epochs.reduce((sum, e) => sum + e.delivered, 0)).toBe(ids.length);
+      console.info(`[chaos] receptions=${receptions} delivered=${total()} duplicatesSuppressed=${suppressed}`);
+    } finally {
+      await subscriber.stop();
+      await client.dispose();
+      await proxy.close();
+      await store.close();
+    }
+  });
+
+  it('suppresses redelivered done events after the subscriber is replaced, as after a process restart', async () => {
+    const { stream, group, ids } = await seed(600);
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const proxy = await createFaultProxy({ target: { host: esdb.host, port: esdb.port } });
+    let pausedAt: number | undefined;
+    const { sink, calls, total } = recordingSink((n) => {
+      if (n === 250) {
+        proxy.pause('client-to-server');
+        pausedAt = Date.now();
+      }
+    });
+
+    const run = (store: DedupStore, client: EventStoreDBClient) => {
+      let receptions = 0;
+      const subscriber: DeduplicatingSubscriber = createDeduplicatingSubscriber({
+        client,
+        stream,
+        group,
+        bufferSize: BUFFER_SIZE,
+        store,
+        sink,
+        logger,
+        backoff: { initialMs: 20, maxMs: 200 },
+        onReceived: () => (receptions += 1),
+      });
+      subscriber.start();
+      return { subscriber, receptions: () => receptions };
+    };
+
+    // First "process": runs until 250 events are done, then its last acks are held and lost.
+    const storeA = createSqliteDedupStore({ path: file });
+    const clientA = proxiedClient(proxy);
+    const first = run(storeA, clientA);
+    await waitFor(() => pausedAt !== undefined, { timeoutMs: 20_000, message: '250 events in the sink' });
+    await first.subscriber.stop(); // drains; its last acks are written into the held direction
+    const firstEpochs = await first.subscriber.listEpochs(10);
+    await storeA.close();
+    proxy.cutAll();
+    proxy.resume('client-to-server');
+    await clientA.dispose();
+
+    // Second "process": new client, new store session on the same file.
+    const storeB = createSqliteDedupStore({ path: file });
+    const clientB = proxiedClient(proxy);
+    const second = run(storeB, clientB);
+    try {
+      await waitFor(() => calls.size === ids.length, { timeoutMs: 30_000, message: 'every event in the sink' });
+      await waitFor(() => serverIsQuiet(stream, group, ids.length - 1), { timeoutMs: 20_000, message: 'quiet server' });
+      await second.subscriber.stop();
+
+      expect([...calls.keys()].sort()).toEqual([...ids].sort());
+      expect(total()).toBe(ids.length);
+
+      const summary = second.subscriber.getSummary();
+      expect(summary.duplicatesSuppressed).toBeGreaterThanOrEqual(1);
+      expect(summary.duplicatesSuppressed).toBe(second.receptions() - summary.delivered);
+      // Epoch numbers continue across the restart.
+      expect(firstEpochs.map((e) => [e.epoch, e.endReason])).toEqual([[1, 'stopped']]);
+      expect((await second.subscriber.listEpochs(10)).map((e) => [e.epoch, e.endReason])).toEqual([
+        [2, 'stopped'],
+        [1, 'stopped'],
+      ]);
+      console.info(
+        `[restart] first=${first.receptions()} second=${second.receptions()} duplicatesSuppressed=${summary.duplicatesSuppressed}`,
+      );
+    } finally {
+      await second.subscriber.stop();
+      await clientB.dispose();
+      await proxy.close();
+      await storeB.close();
+    }
+  });
+
+  it('suppresses every done event the server redelivers with retryCount 0 after a subsystem restart', async () => {
+    // No checkpoint is written for these 300 events, so the reloaded group redelivers all of them.
+    const { stream, group, ids } = await seed(300, {
+      checkPointAfter: 600_000,
+      checkPointLowerBound: 10_000,
+      checkPointUpperBound: 10_000,
+    });
+    const client = EventStoreDBClient.connectionString(esdb.connectionString);
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });
+    const { sink, calls, total } = recordingSink();
+    const retryCounts: number[] = [];
+    const subscriber = createDeduplicatingSubscriber({
+      client,
+      stream,
+      group,
+      bufferSize: BUFFER_SIZE,
+      store,
+      sink,
+      logger,
+      backoff: { initialMs: 20, maxMs: 200 },
+      onReceived: (info) => {
+        if (info.outcome === 'duplicate') retryCounts.push(info.retryCount);
+      },
+    });
+    try {
+      subscriber.start();
+      await waitFor(() => calls.size === ids.length, { timeoutMs: 20_000, message: 'first pass in the sink' });
+      await waitFor(() => serverIsQuiet(stream, group, ids.length - 1), { message: 'first pass acked' });
+
+      await admin.restartPersistentSubscriptionSubsystem();
+
+      await waitFor(() => subscriber.getSummary().duplicatesSuppressed === ids.length, {
+        timeoutMs: 20_000,
+        message: () => `every event suppressed once (so far ${subscriber.getSummary().duplicatesSuppressed})`,
+      });
+      await waitFor(() => serverIsQuiet(stream, group, ids.length - 1), { message: 'redeliveries acked' });
+      await subscriber.stop();
+
+      expect(total()).toBe(ids.length);
+      expect(retryCounts.every((n) => n === 0)).toBe(true);
+      const epochs = await subscriber.listEpochs(10);
+      expect(epochs.map((e) => [e.epoch, e.delivered, e.duplicatesSuppressed])).toEqual([
+        [2, 0, ids.length],
+        [1, ids.length, 0],
+      ]);
+      expect(epochs[1]?.endReason).toMatch(/^connection lost: PersistentSubscriptionDroppedError/);
+    } finally {
+      await subscriber.stop();
+      await client.dispose();
+      await store.close();
+    }
+  });
+});
