@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { EventLog } from '../log/event-log';
-import { LINK_EVENT_TYPE, METADATA_EVENT_TYPE, parseLinkData, type RecordedEvent } from '../log/recorded-event';
-import { metadataStreamOf } from '../log/stream-metadata';
+import { LINK_EVENT_TYPE, parseLinkData, type RecordedEvent } from '../log/recorded-event';
 import { isCheckpointDue } from './checkpoint-policy';
+import { CheckpointStream } from './checkpoint-stream';
 import type { ConsumerStrategy } from './consumer-strategy/consumer-strategy';
 import { createConsumerStrategy } from './consumer-strategy/create-consumer-strategy';
 import { PersistentSubscriptionError } from './errors';
@@ -11,7 +11,8 @@ import { type ConnectionOptions, type ConnectionSink, GroupConnection } from './
 import { checkpointStreamOf, parkedStreamOf, toGroupKey } from './group-key';
 import { type GroupMessage, type ResolvedEvent, toGroupMessage, toRetried } from './group-message';
 import type { GroupInfo } from './group-info';
-import { explicitNackReason, retryLimitReason, toParkedRecord } from './parked-message';
+import { explicitNackReason, retryLimitReason } from './parked-message';
+import { ParkedStream } from './parked-stream';
 import { RateMeter } from './rate-meter';
 import { RetryBuffer } from './retry-buffer';
 import type { EventSource } from './event-source/event-source';
@@ -20,8 +21,6 @@ import { toStatusString } from './group-status';
 
 export type NackAction = 'unknown' | 'park' | 'retry' | 'skip' | 'stop';
 
-/** Event types a checkpoint stream may hold (the reader accepts both). */
-const CHECKPOINT_EVENT_TYPES = new Set(['$SubscriptionCheckpoint', 'SubscriptionCheckpoint']);
 /** The server reads history pages through a reader capped at 100 events. */
 const MAX_PAGE = 100;
 
@@ -61,7 +60,8 @@ export class SubscriptionGroup {
   private readonly log: EventLog;
   private readonly source: EventSource;
   private readonly clock: Clock;
-  private readonly newId: () => string;
+  private readonly checkpoints: CheckpointStream;
+  private readonly parked: ParkedStream;
   private readonly strategy: ConsumerStrategy;
   private readonly connections = new Map<number, GroupConnection>();
   private readonly outstanding = new Map<string, Outstanding>();
@@ -95,23 +95,25 @@ export class SubscriptionGroup {
     this.settings = deps.settings;
     this.log = deps.log;
     this.clock = deps.clock;
-    this.newId = deps.newId ?? randomUUID;
+    const newId = deps.newId ?? randomUUID;
+    this.checkpoints = new CheckpointStream(deps.log, deps.source, checkpointStreamOf(this.stream, deps.group), newId);
+    this.parked = new ParkedStream(deps.log, parkedStreamOf(this.stream, deps.group), deps.clock, newId);
     this.strategy = createConsumerStrategy(deps.settings.consumerStrategy);
     this.rate = new RateMeter(deps.clock.now());
     this.lastCheckpointAt = deps.clock.now();
   }
 
   get checkpointStream(): string {
-    return checkpointStreamOf(this.stream, this.group);
+    return this.checkpoints.name;
   }
 
   get parkedStream(): string {
-    return parkedStreamOf(this.stream, this.group);
+    return this.parked.name;
   }
 
   /** Resumes after the last checkpoint, or from `startFrom` when there is none (§2.1). */
   load(): void {
-    const checkpoint = this.readCheckpoint();
+    const checkpoint = this.checkpoints.read();
     if (checkpoint !== undefined) {
       this.nextCursor = checkpoint + 1;
       this.lastPushedCursor = checkpoint;
@@ -179,7 +181,7 @@ export class SubscriptionGroup {
       this.removeOutstanding(id);
       switch (action) {
         case 'park':
-          this.park(entry.message, explicitNackReason(reason));
+          this.parked.park(entry.message, explicitNackReason(reason));
           break;
         case 'retry':
         case 'unknown':
@@ -246,15 +248,11 @@ export class SubscriptionGroup {
    */
   replayParked(stopAt: number | undefined): void {
     if (!this.loaded || this.shutDown || this.replayingParked) return;
-    const parked = this.parkedStream;
-    const end = this.log.lastRevision(parked);
-    const first = this.log.firstVisibleRevision(parked);
-    if (end < first) return;
-    const stopRead = stopAt === undefined ? end + 1 : Math.min(stopAt, end + 1);
+    const records = this.parked.readForReplay(stopAt);
+    if (records.length === 0) return;
     this.replayingParked = true;
     try {
       let lastReplayed: number | undefined;
-      const records = this.log.readStream(parked, { from: first, direction: 'forwards', maxCount: Math.max(0, stopRead - first) });
       for (const record of records) {
         if (record.revision === stopAt) break;
         lastReplayed = record.revision;
@@ -262,7 +260,7 @@ export class SubscriptionGroup {
         if (!target) continue;
         this.retryBuffer.addReplayed(toGroupMessage({ event: target, link: record }, record.position, true));
       }
-      if (lastReplayed !== undefined) this.truncateParked(lastReplayed + 1);
+      if (lastReplayed !== undefined) this.parked.truncateBefore(lastReplayed + 1);
     } finally {
       this.replayingParked = false;
     }
@@ -283,9 +281,7 @@ export class SubscriptionGroup {
 
   /** Parked count = last parked event number − truncate-before + 1 (§3.2). */
   parkedMessageCount(): number {
-    const last = this.log.lastRevision(this.parkedStream);
-    const first = this.log.firstVisibleRevision(this.parkedStream);
-    return Math.max(0, last - first + 1);
+    return this.parked.count();
   }
 
   /** A snapshot for GetInfo/List; starts a new rate-measurement window (§5). */
@@ -348,28 +344,8 @@ export class SubscriptionGroup {
   /** Parks instead of retrying once `maxRetryCount` is reached (server `ActionTakenForRetriedMessage`). */
   private parkIfRetriesExhausted(message: GroupMessage): boolean {
     if (message.retryCount < this.settings.maxRetryCount) return false;
-    this.park(message, retryLimitReason(this.settings.maxRetryCount));
+    this.parked.park(message, retryLimitReason(this.settings.maxRetryCount));
     return true;
-  }
-
-  private park(message: GroupMessage, reason: string): void {
-    const record = toParkedRecord(message, reason, this.newId(), new Date(this.clock.now()));
-    this.log.append(this.parkedStream, 'any', [record]);
-  }
-
-  private truncateParked(truncateBefore: number): void {
-    const metadata = { ...this.metadataJson(this.parkedStream), $tb: truncateBefore };
-    this.log.append(metadataStreamOf(this.parkedStream), 'any', [
-      { id: this.newId(), type: METADATA_EVENT_TYPE, isJson: true, data: Buffer.from(JSON.stringify(metadata)), metadata: new Uint8Array() },
-    ]);
-  }
-
-  private metadataJson(stream: string): Record<string, number> {
-    const current = this.log.metadataOf(stream);
-    const json: Record<string, number> = {};
-    if (current.maxCount !== undefined) json.$maxCount = current.maxCount;
-    if (current.truncateBefore !== undefined) json.$tb = current.truncateBefore;
-    return json;
   }
 
   /** Reads history pages while behind and the buffers have room for a page; switches to live at the end. */
@@ -458,37 +434,10 @@ export class SubscriptionGroup {
     if (!isCheckpointDue({ sequence: candidate.sequence, cursor: candidate.cursor }, state, this.settings, now, isTimeCheck)) {
       return;
     }
-    this.writeCheckpoint(candidate.cursor);
+    this.checkpoints.write(candidate.cursor);
     this.lastCheckpointedSequence = candidate.sequence;
     this.lastCheckpointedCursor = candidate.cursor;
     this.lastCheckpointAt = now;
-  }
-
-  private writeCheckpoint(cursor: number): void {
-    const stream = this.checkpointStream;
-    if (this.log.lastRevision(stream) === -1) {
-      // First write: keep only the newest checkpoints, as the server does with `$maxCount: 2`.
-      const acl = { $r: '$admins', $w: '$admins', $d: '$admins', $mw: '$admins' };
-      this.log.append(metadataStreamOf(stream), 'any', [
-        { id: this.newId(), type: METADATA_EVENT_TYPE, isJson: true, data: Buffer.from(JSON.stringify({ $maxCount: 2, $acl: acl })), metadata: new Uint8Array() },
-      ]);
-    }
-    this.log.append(stream, 'any', [
-      { id: this.newId(), type: '$SubscriptionCheckpoint', isJson: true, data: Buffer.from(JSON.stringify(this.source.formatPosition(cursor))), metadata: new Uint8Array() },
-    ]);
-  }
-
-  private readCheckpoint(): number | undefined {
-    const last = this.log.lastEvent(this.checkpointStream);
-    if (!last || !CHECKPOINT_EVENT_TYPES.has(last.type)) return undefined;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(last.data).toString('utf8'));
-    } catch {
-      // A foreign, malformed checkpoint: behave as if there were none, like a fresh group.
-      return undefined;
-    }
-    return typeof parsed === 'string' || typeof parsed === 'number' ? this.source.parsePosition(String(parsed)) : undefined;
   }
 
   private toMessage(event: RecordedEvent): GroupMessage {
