@@ -68,6 +68,12 @@ export async function startEmbeddedEsdb(options: StartEmbeddedEsdbOptions = {}):
   });
 
   let stopping: Promise<void> | undefined;
+  child.once('exit', (code, signal) => {
+    // Nobody awaits the child between start and stop, so an unexpected death must at least be visible.
+    if (!stopping) {
+      process.stderr.write(`embedded EventStoreDB process exited unexpectedly (code ${code ?? ''}, signal ${signal ?? ''})\n`);
+    }
+  });
   const stop = () => {
     stopping ??= (async () => {
       const exited = waitForExit(child);
