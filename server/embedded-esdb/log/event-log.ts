@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock';
 import { type ExpectedRevision, isExpectedRevisionMet } from './expected-revision';
+import { findIdempotentMatch } from './idempotency';
 import { METADATA_EVENT_TYPE, type ProposedEvent, type RecordedEvent, toTicks } from './recorded-event';
 import { parseStreamMetadata, streamOfMetadataStream, type StreamMetadata } from './stream-metadata';
 
@@ -26,6 +27,8 @@ export type AppendListener = (events: readonly RecordedEvent[]) => void;
 
 interface StreamState {
   readonly events: RecordedEvent[];
+  /** Event id → revision, for idempotent re-appends. */
+  readonly idToRevision: Map<string, number>;
   metadata: StreamMetadata;
   /** Soft-deleted and not written since: reads report "stream not found". */
   deleted: boolean;
@@ -39,7 +42,8 @@ const RECORD_OVERHEAD = 64;
 /**
  * The in-memory event log: every stream plus the global ($all) order.
  *
- * Invariants: appends are atomic and synchronous; listeners run after the whole batch is committed,
+ * Invariants: appends are atomic and synchronous, and a re-sent identical batch is answered with the
+ * original result instead of being written twice; listeners run after the whole batch is committed,
  * in commit order, and may append again (nested appends notify their own listeners before returning).
  */
 export class EventLog {
@@ -54,7 +58,17 @@ export class EventLog {
     const state = this.stateOf(streamId);
     if (state.tombstoned) return { kind: 'stream-deleted' };
     const current = this.currentRevisionOf(state);
-    if (!isExpectedRevisionMet(expected, current)) {
+    const versionMet = isExpectedRevisionMet(expected, current);
+    // An exact revision that matches is a plain append; anything else may be a re-sent batch.
+    if (!versionMet || expected === 'any' || expected === 'stream_exists') {
+      const ids = events.map((event) => event.id);
+      const duplicate = findIdempotentMatch(state.events, state.idToRevision, expected, ids);
+      if (duplicate) {
+        const last = duplicate[duplicate.length - 1]!;
+        return { kind: 'success', currentRevision: last.revision, position: last.position };
+      }
+    }
+    if (!versionMet) {
       return { kind: 'wrong-expected-version', currentRevision: current, expected };
     }
     if (events.length === 0) {
@@ -72,6 +86,7 @@ export class EventLog {
       };
       this.nextPosition += RECORD_OVERHEAD + streamId.length + event.type.length + event.data.length + event.metadata.length;
       state.events.push(record);
+      state.idToRevision.set(record.id, record.revision);
       this.all.push(record);
       recorded.push(record);
     }
@@ -202,7 +217,7 @@ export class EventLog {
   private stateOf(streamId: string): StreamState {
     let state = this.streams.get(streamId);
     if (!state) {
-      state = { events: [], metadata: {}, deleted: false, tombstoned: false };
+      state = { events: [], idToRevision: new Map(), metadata: {}, deleted: false, tombstoned: false };
       this.streams.set(streamId, state);
     }
     return state;
