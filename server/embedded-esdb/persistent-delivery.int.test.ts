@@ -145,6 +145,23 @@ describe('persistent subscription delivery (official client against the embedded
     await subscription.unsubscribe();
   });
 
+  test('reading the parked stream with resolveLinkTos returns the original event behind each parked link', async () => {
+    const { stream, group } = await setUp(1);
+    const subscription = client.subscribeToPersistentSubscriptionToStream(stream, group);
+    const { received } = collectDeliveries(subscription);
+    await waitUntil('delivery', () => received.length === 1);
+    await subscription.nack('park', 'poison', received[0]!);
+    await waitUntil('a parked record', async () => (await readAllOf(parkedStreamOf(stream, group)).catch(() => [])).length === 1);
+
+    const resolved = [];
+    for await (const event of client.readStream(parkedStreamOf(stream, group), { resolveLinkTos: true })) resolved.push(event);
+
+    expect(resolved[0]!.event?.id).toBe(received[0]!.event?.id);
+    expect(resolved[0]!.event?.data).toEqual({ n: 0 });
+    expect(resolved[0]!.link?.type).toBe('$>');
+    await subscription.unsubscribe();
+  });
+
   test('replay with stopAt 4 redelivers exactly 4 parked messages with retryCount 0 and the parked record as link', async () => {
     const { stream, group } = await setUp(5);
     const subscription = client.subscribeToPersistentSubscriptionToStream(stream, group);
