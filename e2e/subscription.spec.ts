@@ -37,4 +37,17 @@ test.describe('subscription page', () => {
 
     await saveScreenshot(page, testInfo, 'subscription');
   });
+
+  test('stream and group names with $, ::, /, spaces and % round-trip through page and API URLs', async ({ page }) => {
+    await loginWithLink(page);
+    const stream = '$all';
+    const group = 'ops::a/b 100%25';
+    const apiPath = `/api/subscriptions/${encodeURIComponent(stream)}/${encodeURIComponent(group)}`;
+    const apiRequest = page.waitForRequest((r) => new URL(r.url()).pathname === apiPath);
+    await page.goto(`/subscriptions/${encodeURIComponent(stream)}/${encodeURIComponent(group)}`);
+    await apiRequest;
+    await expect(page.getByTestId('subscription-title')).toHaveText(group);
+    await expect(page).toHaveTitle(`${group} · ${stream} · subwatch`);
+    await expect(page.getByText('No such persistent subscription')).toBeVisible();
+  });
 });

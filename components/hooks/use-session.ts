@@ -34,7 +34,10 @@ export function useLogin() {
   return useMutation({
     mutationFn: (token: string) =>
       fetchJson('/api/auth/login', sessionResponseSchema, { method: 'POST', body: JSON.stringify({ token }) }),
-    onSuccess: (session) => {
+    onSuccess: async (session) => {
+      // A session check sent before the cookie existed may still be in flight: its
+      // "anonymous" answer must not overwrite this one.
+      await queryClient.cancelQueries({ queryKey: queryKeys.session });
       queryClient.setQueryData(queryKeys.session, session);
       void queryClient.invalidateQueries({ queryKey: queryKeys.subscriptions.all });
     },
