@@ -130,4 +130,14 @@ describe('streams (official client against the embedded server)', () => {
 
     await expect(client.deleteStream(stream, { expectedRevision: 0n })).rejects.toBeInstanceOf(WrongExpectedVersionError);
   });
+
+  test('a client discovering the cluster through gossip finds this server as the leader', async () => {
+    const discovering = EventStoreDBClient.connectionString(`esdb+discover://127.0.0.1:${server.port}?tls=false`);
+    try {
+      const result = await discovering.appendToStream(newStream(), jsonEvent({ type: 'x', data: {} }));
+      expect(result.success).toBe(true);
+    } finally {
+      await discovering.dispose();
+    }
+  });
 });
