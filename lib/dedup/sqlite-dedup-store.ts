@@ -21,8 +21,10 @@ export interface SqliteDedupStoreOptions {
   /** How long another instance's in-progress claim is respected. Default 60_000 ms. */
   leaseMs?: number;
   /**
-   * `full` (default): every commit is fsynced, so `complete` survives power loss.
-   * `normal`: survives process crashes only (WAL + synchronous=NORMAL), faster.
+   * `full` (default): `complete` resolves only after an fsynced commit, so a done key survives
+   * power loss. Completes arriving in the same tick share one commit (group commit); claims and
+   * epoch writes are not fsynced on their own (losing a claim only makes the key claimable again).
+   * `normal`: nothing is fsynced (WAL + synchronous=NORMAL): survives process crashes only.
    */
   durability?: 'full' | 'normal';
   /** Clock in ms since the Unix epoch (tests). Default Date.now. */
@@ -93,7 +95,7 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   try {
     db = new Database(options.path);
     db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
   } catch (error) {
@@ -163,14 +165,46 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     return seq.last;
   });
 
+  const fsyncCompletes = options.durability !== 'normal';
+  const completeBatchTx = db.transaction((items: Array<{ scope: string; key: string }>, at: number) => {
+    for (const { scope, key } of items) upsertDone.run(scope, key, instanceId, sessionId, at);
+  });
+  let batch: Array<{ scope: string; key: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+
+  /** One transaction (and with `full`, one fsync) for every complete() of the current tick. */
+  function flushCompletes(): void {
+    const items = batch;
+    batch = [];
+    try {
+      if (fsyncCompletes) db.pragma('synchronous = FULL');
+      try {
+        completeBatchTx(items, now());
+      } finally {
+        if (fsyncCompletes) db.pragma('synchronous = NORMAL');
+      }
+      for (const item of items) item.resolve();
+    } catch (error) {
+      // Mapped to every waiting caller: none of these keys is recorded done.
+      for (const item of items) item.reject(error);
+    }
+  }
+
   let closing: Promise<void> | undefined;
 
   return {
     async claim(scope, key) {
       return claimTx.immediate(scope, key);
     },
-    async complete(scope, key) {
-      upsertDone.run(scope, key, instanceId, sessionId, now());
+    complete(scope, key) {
+      if (closing) return Promise.reject(new Error('SQLite dedup store is closed'));
+      if (!fsyncCompletes) {
+        upsertDone.run(scope, key, instanceId, sessionId, now());
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve, reject) => {
+        batch.push({ scope, key, resolve, reject });
+        if (batch.length === 1) setImmediate(flushCompletes);
+      });
     },
     async release(scope, key) {
       deleteOwnClaim.run(scope, key, instanceId, sessionId);
@@ -202,7 +236,8 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
       return pruneDone.run(olderThan.getTime()).changes;
     },
     close() {
-      closing ??= Promise.resolve().then(() => {
+      closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (batch.length > 0) flushCompletes();
         db.close();
       });
       return closing;
