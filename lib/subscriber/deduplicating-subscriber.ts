@@ -212,6 +212,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   /** Opens the epoch (once per connection); events wait for it. */
   function confirm(conn: Connection): Promise<EpochState | undefined> {
     if (conn.epoch) return conn.epoch;
+    if (conn.ended) return Promise.resolve(undefined); // never open an epoch for a dead connection
     const startedAt = now();
     conn.epoch = store.openEpoch(scope, startedAt).then(
       (number) => {
@@ -311,7 +312,9 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     const context = { retryCount: event.retryCount, retryBackoff: options.retryBackoff };
     const keyResult = toDedupKey(event, dedupKey);
     if (!keyResult.ok) {
-      await settle(conn, epoch, event, record.id, keyResult.reason, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
+      logger.warn({ eventId: record.id, epoch: epoch.epoch }, keyResult.reason);
+      // No dedup key: reported under the event id.
+      await settle(conn, epoch, event, record.id, record.id, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
       return;
     }
     const key = keyResult.key;
