@@ -3,6 +3,8 @@ import {
   BACKWARDS,
   END,
   EventStoreDBClient,
+  eventTypeFilter,
+  START,
   jsonEvent,
   StreamDeletedError,
   StreamNotFoundError,
@@ -11,6 +13,7 @@ import {
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+import { waitUntil } from './testing/wait-until';
 
 let server: EsdbServer;
 let client: EventStoreDBClient;
@@ -139,5 +142,46 @@ describe('streams (official client against the embedded server)', () => {
     } finally {
       await discovering.dispose();
     }
+  });
+
+  test('a catch-up subscription to a stream delivers the history and then live events', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 2);
+    const subscription = client.subscribeToStream(stream, { fromRevision: START });
+    const revisions: bigint[] = [];
+    subscription.on('data', (resolved: ResolvedEvent) => revisions.push(resolved.event!.revision));
+
+    await waitUntil('the history', () => revisions.length === 2);
+    await appendEvents(stream, 1);
+    await waitUntil('the live event', () => revisions.length === 3);
+
+    expect(revisions).toEqual([0n, 1n, 2n]);
+    await subscription.unsubscribe();
+  });
+
+  test('a catch-up subscription from a revision starts after it', async () => {
+    const stream = newStream();
+    await appendEvents(stream, 3);
+    const subscription = client.subscribeToStream(stream, { fromRevision: 1n });
+    const revisions: bigint[] = [];
+    subscription.on('data', (resolved: ResolvedEvent) => revisions.push(resolved.event!.revision));
+
+    await waitUntil('the history', () => revisions.length === 1);
+    expect(revisions).toEqual([2n]);
+    await subscription.unsubscribe();
+  });
+
+  test('a filtered catch-up subscription to $all from the end delivers only new matching events', async () => {
+    const type = `t-${randomUUID()}`;
+    const subscription = client.subscribeToAll({ fromPosition: END, filter: eventTypeFilter({ prefixes: [type] }) });
+    const types: string[] = [];
+    subscription.on('data', (resolved: ResolvedEvent) => types.push(resolved.event!.type));
+    await new Promise<void>((resolve) => subscription.once('confirmation', () => resolve()));
+
+    await client.appendToStream(newStream(), [jsonEvent({ type: 'other', data: {} }), jsonEvent({ type, data: {} })]);
+    await waitUntil('the matching event', () => types.length === 1);
+
+    expect(types).toEqual([type]);
+    await subscription.unsubscribe();
   });
 });

@@ -1,19 +1,12 @@
-import { status, type handleServerStreamingCall } from '@grpc/grpc-js';
+import type { handleServerStreamingCall } from '@grpc/grpc-js';
 import { ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { EventLog } from '../log/event-log';
-import { LINK_EVENT_TYPE, parseLinkData, type RecordedEvent } from '../log/recorded-event';
-import type { ResolvedEvent } from '../persistent/group-message';
+import type { RecordedEvent } from '../log/recorded-event';
 import { toStreamsReadEvent, type UuidForm } from './recorded-event-mapping';
 import { streamDeleted } from './stream-errors';
 import { fromStreamIdentifier, toStreamIdentifier } from './stream-name';
+import { resolveForRead, serveSubscription } from './streams-subscription';
 import { invalidArgument } from './to-service-error';
-
-function resolve(log: EventLog, event: RecordedEvent, resolveLinks: boolean): ResolvedEvent {
-  if (!resolveLinks || event.type !== LINK_EVENT_TYPE) return { event };
-  const pointer = parseLinkData(event.data);
-  const target = pointer && log.readEvent(pointer.streamId, pointer.revision);
-  return target ? { event: target, link: event } : { link: event };
-}
 
 function toCount(options: ReadReq.Options): number {
   if (!options.hasCount()) return Number.MAX_SAFE_INTEGER;
@@ -22,8 +15,8 @@ function toCount(options: ReadReq.Options): number {
 }
 
 /**
- * Streams.Read for one stream or `$all`, forwards or backwards, with a count (§4.7).
- * Catch-up subscriptions (`subscription` option) are not implemented and answer UNIMPLEMENTED.
+ * Streams.Read for one stream or `$all`, forwards or backwards, with a count (§4.7), or a
+ * catch-up subscription when the `subscription` option is set.
  */
 export function createStreamsReadHandler(log: EventLog): handleServerStreamingCall<ReadReq, ReadResp> {
   return (call) => {
@@ -32,14 +25,11 @@ export function createStreamsReadHandler(log: EventLog): handleServerStreamingCa
       call.emit('error', invalidArgument('Read options are required.'));
       return;
     }
+    const uuidForm: UuidForm = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
     if (options.hasSubscription()) {
-      call.emit('error', Object.assign(new Error('Subscriptions are not supported by the embedded server.'), {
-        code: status.UNIMPLEMENTED,
-        details: 'Subscriptions are not supported by the embedded server.',
-      }));
+      serveSubscription(log, call, options, uuidForm);
       return;
     }
-    const uuidForm: UuidForm = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
     const direction = options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS ? 'backwards' : 'forwards';
     const maxCount = toCount(options);
     const resolveLinks = options.getResolveLinks();
@@ -66,7 +56,7 @@ export function createStreamsReadHandler(log: EventLog): handleServerStreamingCa
       events = log.readStream(stream, { from, direction, maxCount });
     }
     for (const event of events) {
-      call.write(new ReadResp().setEvent(toStreamsReadEvent(resolve(log, event, resolveLinks), uuidForm)));
+      call.write(new ReadResp().setEvent(toStreamsReadEvent(resolveForRead(log, event, resolveLinks), uuidForm)));
     }
     call.end();
   };

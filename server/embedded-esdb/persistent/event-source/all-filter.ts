@@ -16,17 +16,22 @@ function isDefaultExcluded(event: RecordedEvent): boolean {
 }
 
 /**
- * Builds the predicate for a `$all` group. The regex is the client's .NET pattern run as a
- * JavaScript RegExp, which agrees for the patterns the Node client builds (e.g. `^[^$].*`).
+ * The filter alone. The regex is the client's .NET pattern run as a JavaScript RegExp, which
+ * agrees for the patterns the Node client builds (e.g. `^[^$].*`).
  */
-export function toAllFilterPredicate(filter: AllFilter | undefined): (event: RecordedEvent) => boolean {
-  if (!filter) return (event) => !isDefaultExcluded(event);
+export function toFilterPredicate(filter: AllFilter | undefined): (event: RecordedEvent) => boolean {
+  if (!filter) return () => true;
   const pattern = filter.regex ? new RegExp(filter.regex) : undefined;
   const prefixes = filter.prefixes ?? [];
   return (event) => {
-    if (isDefaultExcluded(event)) return false;
     const subject = filter.on === 'stream' ? event.streamId : event.type;
     if (pattern) return pattern.test(subject);
     return prefixes.some((prefix) => subject.startsWith(prefix));
   };
+}
+
+/** The predicate for a `$all` persistent subscription group: the default exclusions, then its filter. */
+export function toAllFilterPredicate(filter: AllFilter | undefined): (event: RecordedEvent) => boolean {
+  const matches = toFilterPredicate(filter);
+  return (event) => !isDefaultExcluded(event) && matches(event);
 }
