@@ -14,6 +14,7 @@ import {
   type DeduplicatingSubscriber,
   type ReceivedInfo,
 } from './deduplicating-subscriber';
+import type { DedupKeySpec } from './dedup-key';
 import type { Delivery, Sink, SinkResult } from './sink';
 
 const logger = pino({ level: 'silent' });
@@ -43,6 +44,7 @@ function setup(
     data?: MemoryDedupData;
     store?: (base: DedupStore) => DedupStore;
     bufferSize?: number;
+    dedupKey?: DedupKeySpec;
   } = {},
 ): Harness {
   const server = options.server ?? createFakePersistentSubscription();
@@ -89,6 +91,7 @@ function setup(
     backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
     retryBackoff: { initialMs: 1, maxMs: 5 },
     epochFlushMs: 20,
+    ...(options.dedupKey ? { dedupKey: options.dedupKey } : {}),
     onEpoch: (epoch) => epochEvents.push(epoch),
     onReceived: (info) => received.push(info),
   });
@@ -330,5 +333,29 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
 
     expect(second.sinkCalls).toHaveLength(0);
     expect(second.subscriber.getSummary()).toMatchObject({ epoch: 2, duplicatesSuppressed: 8 });
+  });
+
+  it('delivers events that share a business key once when deduplicating by a data path', async () => {
+    const h = setup({ dedupKey: 'data:order.id' });
+    const ids = h.server.append(4, undefined, (n) => ({ order: { id: n < 2 ? 'o-1' : `o-${n}` } }));
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 4 && h.server.isIdle(), { message: 'four acks' });
+    expect(h.sinkCalls.map((d) => [d.eventId, d.key])).toEqual([
+      [ids[0], 'o-1'],
+      [ids[2], 'o-2'],
+      [ids[3], 'o-3'],
+    ]);
+    expect(h.subscriber.getSummary().duplicatesSuppressed).toBe(1);
+  });
+
+  it('parks a delivery whose business key is missing, with the reason', async () => {
+    const h = setup({ dedupKey: 'metadata:orderId' });
+    const [id] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.server.parked.length === 1, { message: 'parked' });
+    expect(h.sinkCalls).toHaveLength(0);
+    expect(h.server.nacks).toEqual([
+      { id, action: 'park', reason: `dedup key metadata:orderId is missing or not a string/number in event ${id}` },
+    ]);
   });
 });

@@ -195,15 +195,19 @@ export function createFakePersistentSubscription(options: FakeServerOptions = {}
 
   return {
     source,
-    /** Appends events with the given ids (random when omitted); returns their ids. */
-    append(count: number, ids: string[] = Array.from({ length: count }, () => randomUUID())): string[] {
+    /** Appends events with the given ids (random when omitted) and data `{ n }` or `dataOf(n)`. */
+    append(
+      count: number,
+      ids: string[] = Array.from({ length: count }, () => randomUUID()),
+      dataOf: (n: number) => unknown = (n) => ({ n }),
+    ): string[] {
       for (const id of ids) {
         log.push({
           id,
           streamId,
           revision: BigInt(log.length),
           type: 'TestEvent',
-          data: { n: log.length },
+          data: dataOf(log.length),
           metadata: undefined,
           created: new Date('2026-01-01T00:00:00.000Z'),
           isJson: true,
