@@ -6,6 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Unit tests run first (fast feedback), then the integration tier with its own pool.
+          sequence: { groupOrder: 0 },
           include: ['{lib,server,components,app}/**/*.unit.test.{ts,tsx}'],
           environment: 'node',
         },
@@ -13,6 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          sequence: { groupOrder: 1 },
           include: ['{lib,server,test}/**/*.int.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
