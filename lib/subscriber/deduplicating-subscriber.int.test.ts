@@ -305,4 +305,80 @@ describe('deduplicating subscriber against the embedded server through the fault
       await store.close();
     }
   });
+
+  it('lets a restarted process take over the claims a crashed process left in progress', async () => {
+    const { stream, group, ids } = await seed(200);
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const completed = new Map<string, number>();
+    const record = (eventId: string) => completed.set(eventId, (completed.get(eventId) ?? 0) + 1);
+
+    // Process A: its sink hangs from the 100th call on, and the process "dies" (its network goes
+    // away; its SQLite handle and in-progress claims stay behind, nothing is released).
+    const proxyA = await createFaultProxy({ target: { host: esdb.host, port: esdb.port } });
+    const clientA = proxiedClient(proxyA);
+    const storeA = createSqliteDedupStore({ path: file });
+    let crashed = false;
+    let unblock: () => void = () => undefined;
+    const hang = new Promise<void>((resolve) => (unblock = resolve));
+    const hungIds = new Set<string>();
+    const subscriberA = createDeduplicatingSubscriber({
+      client: clientA,
+      stream,
+      group,
+      bufferSize: BUFFER_SIZE,
+      store: storeA,
+      logger,
+      backoff: { initialMs: 20, maxMs: 100 },
+      sink: async (delivery) => {
+        if (crashed || completed.size + 1 >= 100) {
+          crashed = true;
+          hungIds.add(delivery.eventId);
+          await hang; // the dead process never finishes this call
+          return { outcome: 'retry', reason: 'process died' };
+        }
+        record(delivery.eventId);
+        return { outcome: 'ok' };
+      },
+    });
+    subscriberA.start();
+    await waitFor(() => crashed, { timeoutMs: 20_000, message: 'process A hangs in its sink' });
+    await proxyA.close();
+
+    // Process B: same SQLite file, new session; the server redelivers A's unacked messages.
+    const clientB = EventStoreDBClient.connectionString(esdb.connectionString);
+    const storeB = createSqliteDedupStore({ path: file });
+    const subscriberB = createDeduplicatingSubscriber({
+      client: clientB,
+      stream,
+      group,
+      bufferSize: BUFFER_SIZE,
+      store: storeB,
+      logger,
+      backoff: { initialMs: 20, maxMs: 100 },
+      sink: async (delivery) => {
+        record(delivery.eventId);
+        return { outcome: 'ok' };
+      },
+    });
+    try {
+      subscriberB.start();
+      await waitFor(() => completed.size === ids.length, {
+        timeoutMs: 20_000,
+        message: () => `every event completed (have ${completed.size})`,
+      });
+      await waitFor(() => serverIsQuiet(stream, group, ids.length - 1), { message: 'quiet server' });
+
+      expect(hungIds.size).toBeGreaterThanOrEqual(1);
+      expect([...completed.keys()].sort()).toEqual([...ids].sort());
+      expect([...completed.values()].every((n) => n === 1)).toBe(true);
+      // The keys A held in progress were claimed and delivered by B.
+      for (const id of hungIds) expect(completed.get(id)).toBe(1);
+    } finally {
+      await subscriberB.stop();
+      unblock(); // let the "dead" process's objects wind down so the test leaves nothing running
+      await subscriberA.stop();
+      await Promise.all([clientA.dispose(), clientB.dispose()]);
+      await Promise.all([storeA.close(), storeB.close()]);
+    }
+  });
 });
