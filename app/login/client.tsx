@@ -1,9 +1,10 @@
 'use client';
 
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 
-import { useLogin } from '@/components/hooks/use-session';
+import { useAccess, useLogin } from '@/components/hooks/use-session';
 
 /** Reads `#token=…` (the link subwatch prints at start) and removes it from the address bar. */
 function takeTokenFromFragment(): string | null {
@@ -16,6 +17,7 @@ function takeTokenFromFragment(): string | null {
 export function LoginClient() {
   const router = useRouter();
   const login = useLogin();
+  const { session } = useAccess();
   const [token, setToken] = useState('');
   const tried = useRef(false);
 
@@ -42,6 +44,11 @@ export function LoginClient() {
   return (
     <div className="login">
       <h1>Log in to subwatch</h1>
+      {session?.authenticated && !login.isPending && !login.isSuccess && (
+        <p className="banner banner-info">
+          You are already logged in. <Link href="/">Open the dashboard</Link>
+        </p>
+      )}
       <p className="muted">
         Paste the admin token (<code>SUBWATCH_ADMIN_TOKEN</code>, or the one printed when the server started). The session
         cookie is HttpOnly and stays on this browser.

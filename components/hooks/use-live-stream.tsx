@@ -2,6 +2,7 @@
 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { type z } from 'zod';
 
 import {
   actionOutcomeSchema,
@@ -30,13 +31,27 @@ export interface LiveStatus {
 const initialStatus: LiveStatus = { state: 'idle', lastSnapshotAt: null, serverError: null, lastAction: null };
 const LiveStatusContext = createContext<LiveStatus>(initialStatus);
 
-function applySnapshot(queryClient: QueryClient, raw: string): { ts: string; serverError: string | null } | null {
-  const parsed = snapshotEventSchema.safeParse(JSON.parse(raw));
-  if (!parsed.success) {
-    console.warn('[live] ignoring a snapshot that does not match the contract', parsed.error.issues);
+/** Parses one SSE data field against its schema; a malformed frame is logged and skipped, never thrown. */
+function parseFrame<T extends z.ZodType>(schema: T, raw: string, event: string): z.infer<T> | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    console.warn(`[live] ignoring a ${event} event that is not JSON`);
     return null;
   }
-  const { subscriptions, ts, serverError } = parsed.data;
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    console.warn(`[live] ignoring a ${event} event that does not match the contract`, parsed.error.issues);
+    return null;
+  }
+  return parsed.data;
+}
+
+function applySnapshot(queryClient: QueryClient, raw: string): { ts: string; serverError: string | null } | null {
+  const snapshot = parseFrame(snapshotEventSchema, raw, 'snapshot');
+  if (!snapshot) return null;
+  const { subscriptions, ts, serverError } = snapshot;
   queryClient.setQueryData(queryKeys.subscriptions.list(), { subscriptions });
   // Detail pages show the same summary: keep their header counters live too.
   for (const summary of subscriptions) {
@@ -75,15 +90,15 @@ export function useLiveStream(enabled: boolean): LiveStatus {
         if (applied) setStatus((s) => ({ ...s, state: 'open', lastSnapshotAt: applied.ts, serverError: applied.serverError }));
       });
       source.addEventListener('epoch', (event) => {
-        const parsed = epochEventSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-        if (!parsed.success) return;
-        const { stream, group } = parsed.data;
+        const parsed = parseFrame(epochEventSchema, (event as MessageEvent<string>).data, 'epoch');
+        if (!parsed) return;
+        const { stream, group } = parsed;
         void queryClient.invalidateQueries({ queryKey: queryKeys.epochs.forGroup(stream, group) });
         void queryClient.invalidateQueries({ queryKey: queryKeys.subscriptions.detail(stream, group) });
       });
       source.addEventListener('action', (event) => {
-        const parsed = actionOutcomeSchema.safeParse(JSON.parse((event as MessageEvent<string>).data));
-        if (parsed.success) setStatus((s) => ({ ...s, lastAction: parsed.data }));
+        const parsed = parseFrame(actionOutcomeSchema, (event as MessageEvent<string>).data, 'action');
+        if (parsed) setStatus((s) => ({ ...s, lastAction: parsed }));
       });
       source.addEventListener('error', () => {
         source?.close();
