@@ -18,7 +18,8 @@
  * copy: done → acked as duplicate; not done → claims again.
  *
  * Timing: reconnects use capped exponential backoff, reset when a connection is confirmed.
- * `stop()` stops taking events, waits for in-flight sink calls, sends their acks, then cancels.
+ * `stop()` stops taking events, waits (up to `stopTimeoutMs`) for in-flight sink calls, sends
+ * their acks, then cancels the connection and closes the epoch as "stopped".
  */
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
@@ -59,6 +60,8 @@ interface CommonOptions {
   /** Default `eventId` (original event id). */
   dedupKey?: DedupKeySpec;
   now?: () => Date;
+  /** How long stop() waits for in-flight sink calls before cancelling anyway. Default 10_000 ms. */
+  stopTimeoutMs?: number;
   /** How often counters of changed epochs are written to the store. Default 1000 ms. */
   epochFlushMs?: number;
   /** Called when an epoch opens and when it closes (after the store write). */
@@ -119,6 +122,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const now = options.now ?? (() => new Date());
   const dedupKey = options.dedupKey ?? 'eventId';
   const logger = options.logger.child({ scope });
+  const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const reconnectBackoff = createBackoff(options.backoff ?? { initialMs: 250, maxMs: 10_000 }, options.random);
 
   let lifecycle: Lifecycle = 'idle';
@@ -459,7 +463,16 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         reconnectTimer = undefined;
         stopController.abort();
         try {
-          while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+          const drain = async () => {
+            while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+          };
+          if (!(await withDeadline(drain(), stopTimeoutMs))) {
+            // Their keys are not done (or not acked): the server redelivers them to the next consumer.
+            logger.warn(
+              { inFlight: inFlight.size, stopTimeoutMs },
+              'stop deadline reached with deliveries still in flight; cancelling anyway',
+            );
+          }
           if (wasRunning && current) {
             // Acks are written locally; give the transport a moment to flush before cancelling
             // (an ack written just before the call ends can be lost — then it is a duplicate).
@@ -467,6 +480,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
             await dropConnection(current, 'stopped', 'none');
           }
           while (closings.size > 0) await Promise.allSettled([...closings]);
+          // Acks that were blocked on a full transport give up once the connection is closed.
+          await withDeadline(drain(), Math.min(1_000, stopTimeoutMs));
           await flushEpochs();
         } finally {
           if (flushTimer) clearInterval(flushTimer);
@@ -548,4 +563,17 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** Resolves true when `promise` settled within `ms`, false otherwise; clears its timer either way. */
+async function withDeadline(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -45,6 +45,7 @@ function setup(
     store?: (base: DedupStore) => DedupStore;
     bufferSize?: number;
     dedupKey?: DedupKeySpec;
+    stopTimeoutMs?: number;
   } = {},
 ): Harness {
   const server = options.server ?? createFakePersistentSubscription();
@@ -92,6 +93,7 @@ function setup(
     retryBackoff: { initialMs: 1, maxMs: 5 },
     epochFlushMs: 20,
     ...(options.dedupKey ? { dedupKey: options.dedupKey } : {}),
+    ...(options.stopTimeoutMs ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
     onEpoch: (epoch) => epochEvents.push(epoch),
     onReceived: (info) => received.push(info),
   });
@@ -357,5 +359,18 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     expect(h.server.nacks).toEqual([
       { id, action: 'park', reason: `dedup key metadata:orderId is missing or not a string/number in event ${id}` },
     ]);
+  });
+
+  it('stops after the stop deadline even when a sink call hangs, without acking that delivery', async () => {
+    const h = setup({ sink: () => new Promise<SinkResult>(() => undefined), stopTimeoutMs: 50 });
+    h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'sink call hanging' });
+
+    await h.subscriber.stop();
+
+    expect(h.server.acks).toEqual([]);
+    expect(h.server.openConnections()).toBe(0);
+    expect(await h.subscriber.listEpochs(1)).toEqual([expect.objectContaining({ endReason: 'stopped', delivered: 0 })]);
   });
 });
