@@ -381,4 +381,42 @@ describe('deduplicating subscriber against the embedded server through the fault
       await Promise.all([storeA.close(), storeB.close()]);
     }
   });
+
+  it('keeps retrying with backoff while the group does not exist, opening no epoch, and goes live once it does', async () => {
+    const stream = `orders-${randomUUID()}`;
+    const group = `billing-${randomUUID()}`;
+    const client = EventStoreDBClient.connectionString(esdb.connectionString);
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });
+    const { sink, calls } = recordingSink();
+    const states = new Set<string>();
+    const subscriber = createDeduplicatingSubscriber({
+      client,
+      stream,
+      group,
+      store,
+      sink,
+      logger,
+      backoff: { initialMs: 20, maxMs: 100 },
+    });
+    try {
+      subscriber.start();
+      await waitFor(() => (states.add(subscriber.getSummary().state), states.has('backoff')), {
+        message: 'backoff after the first failed subscribe',
+      });
+      expect(await subscriber.listEpochs(10)).toEqual([]);
+
+      await admin.appendToStream(stream, [jsonEvent({ type: 'OrderPlaced', data: { n: 0 } })]);
+      await admin.createPersistentSubscriptionToStream(
+        stream,
+        group,
+        persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START }),
+      );
+      await waitFor(() => calls.size === 1, { timeoutMs: 10_000, message: 'the event after the group was created' });
+      expect(subscriber.getSummary()).toMatchObject({ state: 'live', epoch: 1, delivered: 1 });
+    } finally {
+      await subscriber.stop();
+      await client.dispose();
+      await store.close();
+    }
+  });
 });
