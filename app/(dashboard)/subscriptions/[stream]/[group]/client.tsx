@@ -146,7 +146,7 @@ function Detail({ stream, group }: Props) {
         <>
           <Reasons detail={data} />
           <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} />
-          <div className="grid-2">
+          <div className="grid-2 grid-chart">
             <Card title="Server" description="As reported by the server, polled every second.">
               <ServerStats detail={data} />
             </Card>
@@ -192,7 +192,7 @@ function DetailSkeleton() {
           <Stat key={i} label={'\u00a0'} value={<span className="skeleton" />} />
         ))}
       </div>
-      <div className="grid-2">
+      <div className="grid-2 grid-chart">
         <Card title="Server">
           <div className="chart" />
         </Card>
