@@ -477,8 +477,10 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
             // Acks are written locally; give the transport a moment to flush before cancelling
             // (an ack written just before the call ends can be lost — then it is a duplicate).
             await delay(50);
-            await dropConnection(current, 'stopped', 'none');
           }
+          // Re-read: the connection may have dropped during the drain or the grace period.
+          const last = current;
+          if (last) await dropConnection(last, 'stopped', 'none');
           while (closings.size > 0) await Promise.allSettled([...closings]);
           // Acks that were blocked on a full transport give up once the connection is closed.
           await withDeadline(drain(), Math.min(1_000, stopTimeoutMs));
