@@ -60,9 +60,7 @@ test.describe('HTTP API', () => {
     }
   });
 
-  // Known bug (runtime/embedded server, not the route): GetInfo for a non-ASCII stream name fails
-  // with gRPC "Unknown error", so the route answers 500 INTERNAL instead of 404.
-  test.fixme('answers 404 for an unknown group on a unicode stream name', async ({ request }) => {
+  test('answers 404 for an unknown group on a unicode stream name', async ({ request }) => {
     const missing = await request.get(`/api/subscriptions/${encodeURIComponent('заказы::ü')}/none`, { headers: bearer });
     expect(missing.status()).toBe(404);
   });

@@ -140,6 +140,16 @@ describe('persistent subscription administration (official client against the em
     expect(error.message).toBe(`5 NOT_FOUND: Subscription group ${group} on stream ${stream} does not exist.`);
   });
 
+  test('a missing group on a non-ASCII stream name is still PersistentSubscriptionDoesNotExistError', async () => {
+    const stream = `заказы-ü-${newStream()}`;
+    const group = `grüppe-${newGroup()}`;
+
+    const error = await errorOf(client.getPersistentSubscriptionToStreamInfo(stream, group));
+
+    expect(error).toBeInstanceOf(PersistentSubscriptionDoesNotExistError);
+    expect(error.message).toBe(`5 NOT_FOUND: Subscription group ${group} on stream ${stream} does not exist.`);
+  });
+
   test('subscribing to a missing group fails with PersistentSubscriptionDoesNotExistError', async () => {
     const stream = newStream();
     const group = newGroup();

@@ -6,8 +6,17 @@ export type StatusError = Partial<ServiceError> & { code: status; details: strin
 
 function withTrailers(code: status, details: string, trailers: Record<string, string>): StatusError {
   const metadata = new Metadata();
-  for (const [key, value] of Object.entries(trailers)) metadata.set(key, value);
+  for (const [key, value] of Object.entries(trailers)) metadata.set(key, toAsciiMetadataValue(value));
   return Object.assign(new Error(details), { code, details, metadata });
+}
+
+/**
+ * gRPC ASCII metadata values may only hold printable ASCII; grpc-js throws on anything else, which
+ * turned every error about a non-ASCII stream or group name into UNKNOWN. Such values are sent
+ * percent-encoded instead (the client reads these trailers only for display).
+ */
+function toAsciiMetadataValue(value: string): string {
+  return /^[\x20-\x7E]*$/.test(value) ? value : encodeURIComponent(value);
 }
 
 /**
