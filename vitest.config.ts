@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'unit',
           // Unit tests run first (fast feedback), then the integration tier with its own pool.
@@ -15,6 +16,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'int',
           sequence: { groupOrder: 1 },
