@@ -21,7 +21,9 @@ export type HandlingOutcome =
   /** claim/complete failed: the key is not durably done. */
   | { kind: 'store-failed'; error: unknown }
   /** No dedup key could be derived (e.g. missing business key). */
-  | { kind: 'no-key'; reason: string };
+  | { kind: 'no-key'; reason: string }
+  /** An operator parked a delivery that was not delivered (DESIGN.md §7 `POST …/park`). */
+  | { kind: 'operator-park'; reason: string };
 
 /** What to do with the claim before answering the server. */
 export type RecordAction = 'complete' | 'release' | 'none';
@@ -71,6 +73,15 @@ export function toAckDecision(outcome: HandlingOutcome, context: AckDecisionCont
       );
     case 'store-failed':
       return retry(`dedup store failed: ${errorText(outcome.error)}`, retryDelay, 'release');
+    case 'operator-park':
+      // The key is not done (the sink never succeeded for it): a replay must reach the sink.
+      return {
+        action: 'nack',
+        nackAction: 'park',
+        reason: `parked by operator: ${outcome.reason}`,
+        record: 'release',
+        outcome: 'parked',
+      };
     case 'no-key':
       return { action: 'nack', nackAction: 'park', reason: outcome.reason, record: 'none', outcome: 'parked' };
   }

@@ -75,4 +75,14 @@ describe('toAckDecision', () => {
       outcome: 'parked',
     });
   });
+
+  it('parks on an operator request and releases the key so a replay reaches the sink', () => {
+    expect(toAckDecision({ kind: 'operator-park', reason: 'poison' }, context)).toEqual({
+      action: 'nack',
+      nackAction: 'park',
+      reason: 'parked by operator: poison',
+      record: 'release',
+      outcome: 'parked',
+    });
+  });
 });

@@ -93,6 +93,13 @@ export interface DeduplicatingSubscriber {
   /** The current epoch (open) or the last one; null before the first connection was confirmed. */
   getCurrentEpoch(): Epoch | null;
   listEpochs(limit: number): Promise<Epoch[]>;
+  /**
+   * Operator park (DESIGN.md §7 `POST …/park`) of a delivery this subscriber holds right now.
+   * A delivery waiting for its retry is nacked `park` at once; one inside the sink call is parked
+   * when the sink does not succeed. Resolves true once the nack park was sent; false when no
+   * delivery of `eventId` is in flight here or it was delivered (sink succeeded) first.
+   */
+  park(eventId: string, reason: string): Promise<boolean>;
   isRunning(): boolean;
 }
 
@@ -106,6 +113,25 @@ interface Connection {
 }
 
 type Lifecycle = 'idle' | 'running' | 'stopping' | 'stopped';
+
+/** One delivery being handled here, addressable by the operator's park action. */
+interface Tracked {
+  readonly eventId: string;
+  /** Set by park(); resolved with true once the nack park was sent, false otherwise. */
+  parkRequest: { reason: string; resolve: (parked: boolean) => void } | undefined;
+  /** Aborted by park() to cut a retry delay short. */
+  readonly wake: AbortController;
+}
+
+/** Everything settle() needs to answer one delivery. */
+interface DeliveryContext {
+  conn: Connection;
+  epoch: EpochState;
+  event: SourceEvent;
+  eventId: string;
+  key: string;
+  tracked: Tracked;
+}
 
 export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOptions): DeduplicatingSubscriber {
   const problems: string[] = [];
@@ -138,6 +164,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   /** Keys whose first copy is being handled in this process → resolves true when done. */
   const inFlightKeys = new Map<string, Promise<boolean>>();
   const inFlight = new Set<Promise<void>>();
+  const trackedByEventId = new Map<string, Set<Tracked>>();
   const dirtyEpochs = new Set<EpochState>();
 
   let flushTimer: ReturnType<typeof setInterval> | undefined;
@@ -310,6 +337,21 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
 
   async function handle(conn: Connection, epoch: EpochState, event: SourceEvent): Promise<void> {
     const record = originalRecord(event);
+    const tracked: Tracked = { eventId: record.id, parkRequest: undefined, wake: new AbortController() };
+    const copies = trackedByEventId.get(record.id) ?? new Set<Tracked>();
+    copies.add(tracked);
+    trackedByEventId.set(record.id, copies);
+    try {
+      await handleTracked(conn, epoch, event, tracked);
+    } finally {
+      copies.delete(tracked);
+      if (copies.size === 0) trackedByEventId.delete(record.id);
+      tracked.parkRequest?.resolve(false); // no-op when it was already resolved
+    }
+  }
+
+  async function handleTracked(conn: Connection, epoch: EpochState, event: SourceEvent, tracked: Tracked): Promise<void> {
+    const record = originalRecord(event);
     countEpoch(epoch, 'received');
     dirtyEpochs.add(epoch);
     totals.received += 1;
@@ -318,21 +360,27 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     if (!keyResult.ok) {
       logger.warn({ eventId: record.id, epoch: epoch.epoch }, keyResult.reason);
       // No dedup key: reported under the event id.
-      await settle(conn, epoch, event, record.id, record.id, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
+      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked };
+      await settle(base, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
       return;
     }
     const key = keyResult.key;
     const log = logger.child({ key, eventId: record.id, epoch: epoch.epoch, retryCount: event.retryCount });
+    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked };
 
     for (;;) {
       const first = inFlightKeys.get(key);
       if (first) {
         // A redelivery (message timeout / reconnect) while the first copy is still being handled.
         if (await first) {
-          await settle(conn, epoch, event, record.id, key, toAckDecision({ kind: 'duplicate' }, context));
+          await settle(delivery, toAckDecision({ kind: 'duplicate' }, context));
           return;
         }
         continue; // the first copy did not finish the key: claim it ourselves
+      }
+      if (tracked.parkRequest) {
+        await settle(delivery, toAckDecision({ kind: 'operator-park', reason: tracked.parkRequest.reason }, context));
+        return;
       }
       let markDone: (done: boolean) => void = () => undefined;
       const mine = new Promise<boolean>((resolve) => (markDone = resolve));
@@ -346,7 +394,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       try {
         const decision = await claimAndDeliver(epoch, event, key, log, context);
         done = decision.action === 'ack';
-        await settle(conn, epoch, event, record.id, key, decision, release);
+        await settle(delivery, decision, release);
       } finally {
         release();
       }
@@ -403,40 +451,40 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     return decision;
   }
 
-  /** Counts, waits the retry delay (cut short by stop), then sends the ack/nack. */
-  async function settle(
-    conn: Connection,
-    epoch: EpochState,
-    event: SourceEvent,
-    eventId: string,
-    key: string,
-    decision: AckDecision,
-    beforeSend?: () => void,
-  ): Promise<void> {
-    count(epoch, decision.outcome);
-    if (decision.action === 'nack' && decision.nackAction === 'retry' && decision.delayMs > 0) {
-      beforeSend?.();
-      await delay(decision.delayMs, stopController.signal);
-    } else {
-      beforeSend?.();
+  /**
+   * Waits the retry delay (cut short by stop or an operator park), turns a retry into a park when
+   * the operator asked for one, counts, then sends the ack/nack.
+   */
+  async function settle(delivery: DeliveryContext, decision: AckDecision, beforeSend?: () => void): Promise<void> {
+    const { conn, epoch, event, eventId, key, tracked } = delivery;
+    let final = decision;
+    beforeSend?.();
+    if (final.action === 'nack' && final.nackAction === 'retry') {
+      if (final.delayMs > 0 && !tracked.parkRequest) {
+        await delay(final.delayMs, AbortSignal.any([stopController.signal, tracked.wake.signal]));
+      }
+      const request = tracked.parkRequest;
+      if (request) {
+        final = toAckDecision({ kind: 'operator-park', reason: request.reason }, { retryCount: event.retryCount });
+      }
     }
+    count(epoch, final.outcome);
+    let sent = false;
     const sub = conn.sub;
     try {
       if (sub) {
-        const sent =
-          decision.action === 'ack'
-            ? await sub.ack(event)
-            : await sub.nack(decision.nackAction, decision.reason, event);
-        if (sent === 'connection-closed') {
-          logger.debug({ key, epoch: epoch.epoch }, `${decision.action} not sent: connection already closed`);
-        }
+        const outcome =
+          final.action === 'ack' ? await sub.ack(event) : await sub.nack(final.nackAction, final.reason, event);
+        sent = outcome === 'sent';
+        if (!sent) logger.debug({ key, epoch: epoch.epoch }, `${final.action} not sent: connection already closed`);
       }
     } catch (error) {
       // The server redelivers an un-acked message; the dedup store makes that harmless.
-      logger.warn({ err: error, key, eventId, epoch: epoch.epoch }, `${decision.action} failed`);
+      logger.warn({ err: error, key, eventId, epoch: epoch.epoch }, `${final.action} failed`);
     }
+    tracked.parkRequest?.resolve(sent && final.action === 'nack' && final.nackAction === 'park');
     try {
-      onReceived?.({ key, eventId, retryCount: event.retryCount, epoch: epoch.epoch, outcome: decision.outcome });
+      onReceived?.({ key, eventId, retryCount: event.retryCount, epoch: epoch.epoch, outcome: final.outcome });
     } catch (error) {
       logger.error({ err: error, key }, 'onReceived listener threw; ignored');
     }
@@ -510,6 +558,25 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         return;
       }
       if (!connectPending) connect();
+    },
+    park(eventId, reason) {
+      const copies = trackedByEventId.get(eventId);
+      if (!copies || copies.size === 0 || lifecycle !== 'running') return Promise.resolve(false);
+      const results = [...copies].map(
+        (tracked) =>
+          new Promise<boolean>((resolve) => {
+            const previous = tracked.parkRequest;
+            tracked.parkRequest = {
+              reason,
+              resolve: (parked) => {
+                previous?.resolve(parked);
+                resolve(parked);
+              },
+            };
+            tracked.wake.abort();
+          }),
+      );
+      return Promise.all(results).then((parked) => parked.some(Boolean));
     },
     getSummary() {
       return {

@@ -46,6 +46,7 @@ function setup(
     bufferSize?: number;
     dedupKey?: DedupKeySpec;
     stopTimeoutMs?: number;
+    retryBackoff?: { initialMs: number; maxMs: number };
   } = {},
 ): Harness {
   const server = options.server ?? createFakePersistentSubscription();
@@ -90,7 +91,7 @@ function setup(
     sink,
     logger,
     backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
-    retryBackoff: { initialMs: 1, maxMs: 5 },
+    retryBackoff: options.retryBackoff ?? { initialMs: 1, maxMs: 5 },
     epochFlushMs: 20,
     ...(options.dedupKey ? { dedupKey: options.dedupKey } : {}),
     ...(options.stopTimeoutMs ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
@@ -372,5 +373,45 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     expect(h.server.acks).toEqual([]);
     expect(h.server.openConnections()).toBe(0);
     expect(await h.subscriber.listEpochs(1)).toEqual([expect.objectContaining({ endReason: 'stopped', delivered: 0 })]);
+  });
+
+  it('parks a delivery held for its retry at once when an operator parks it, and a replay reaches the sink', async () => {
+    let calls = 0;
+    const h = setup({
+      sink: async () => (++calls === 1 ? { outcome: 'retry', reason: 'HTTP 500' } : { outcome: 'ok' }),
+      retryBackoff: { initialMs: 60_000, maxMs: 60_000 },
+    });
+    const [id = ''] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'first sink call failed' });
+
+    expect(await h.subscriber.park(id, 'poison message')).toBe(true);
+    expect(h.server.nacks).toEqual([{ id, action: 'park', reason: 'parked by operator: poison message' }]);
+    expect(h.subscriber.getSummary().parked).toBe(1);
+
+    h.server.replayParked();
+    await waitFor(() => h.server.acks.length === 1, { message: 'replayed and delivered' });
+    expect(h.sinkCalls.map((d) => d.eventId)).toEqual([id, id]);
+  });
+
+  it('does not park a delivery whose sink call succeeds first', async () => {
+    const release = gate();
+    const h = setup({ sink: async () => (await release.promise, { outcome: 'ok' }) });
+    const [id = ''] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'in the sink' });
+
+    const parked = h.subscriber.park(id, 'too late');
+    release.open();
+    expect(await parked).toBe(false);
+    await waitFor(() => h.server.acks.length === 1, { message: 'acked' });
+    expect(h.server.nacks).toEqual([]);
+  });
+
+  it('reports that an event not in flight here cannot be parked', async () => {
+    const h = setup();
+    h.subscriber.start();
+    await waitFor(() => h.subscriber.getSummary().state === 'live', { message: 'live' });
+    expect(await h.subscriber.park('00000000-0000-0000-0000-000000000000', 'nothing')).toBe(false);
   });
 });
