@@ -8,7 +8,8 @@
  * - `ack()` resolves once written locally and may wait forever for `drain` on a dead call, so
  *   writes race against the end of the connection;
  * - the Node client acks `link.id ?? event.id`, so the original ResolvedEvent object is kept
- *   (WeakMap) and passed back to ack/nack.
+ *   (WeakMap) and passed back to ack/nack;
+ * - acks requested in the same tick are sent as one message (`sub.ack(...events)`).
  */
 import type {
   EventStoreDBClient,
@@ -87,8 +88,33 @@ function subscribeToStream(
     return Promise.race([send(s, original).then(() => 'sent' as const), closed]);
   };
 
+  // Acks of the same tick travel in one ReadReq (one gRPC message for many ids): far fewer
+  // messages than one ack per event, same semantics (an ack is per id).
+  let pendingAcks: Array<{ event: SourceEvent; resolve: (outcome: WriteOutcome) => void; reject: (e: unknown) => void }> = [];
+  const flushAcks = (): void => {
+    const batch = pendingAcks;
+    pendingAcks = [];
+    const originalsOfBatch = batch.map((item) => originals.get(item.event));
+    if (finished || !sub || originalsOfBatch.some((o) => o === undefined)) {
+      for (const item of batch) {
+        if (originals.get(item.event)) item.resolve('connection-closed');
+        else item.reject(new Error('ack called with an event this subscription did not deliver'));
+      }
+      return;
+    }
+    const s = sub;
+    Promise.race([s.ack(...(originalsOfBatch as Resolved[])).then(() => 'sent' as const), closed]).then(
+      (outcome) => batch.forEach((item) => item.resolve(outcome)),
+      (error: unknown) => batch.forEach((item) => item.reject(error)),
+    );
+  };
+
   return {
-    ack: (event) => write(event, (s, r) => s.ack(r)),
+    ack: (event) =>
+      new Promise<WriteOutcome>((resolve, reject) => {
+        pendingAcks.push({ event, resolve, reject });
+        if (pendingAcks.length === 1) setImmediate(flushAcks);
+      }),
     nack: (action, reason, event) => write(event, (s, r) => s.nack(action, reason, r)),
     async unsubscribe() {
       if (finished) return;
