@@ -419,4 +419,47 @@ describe('deduplicating subscriber against the embedded server through the fault
       await store.close();
     }
   });
+
+  it('delivers a parked event again after the parked messages are replayed, acking the parked link', async () => {
+    const { stream, group, ids } = await seed(20);
+    const poison = ids[7] ?? '';
+    const client = EventStoreDBClient.connectionString(esdb.connectionString);
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });
+    const delivered: Array<{ eventId: string; retryCount: number }> = [];
+    let healed = false;
+    const subscriber = createDeduplicatingSubscriber({
+      client,
+      stream,
+      group,
+      store,
+      logger,
+      sink: async (delivery) => {
+        if (delivery.eventId === poison && !healed) return { outcome: 'park', reason: 'HTTP 422: invalid order' };
+        delivered.push({ eventId: delivery.eventId, retryCount: delivery.retryCount });
+        return { outcome: 'ok' };
+      },
+    });
+    try {
+      subscriber.start();
+      await waitFor(() => delivered.length === ids.length - 1, { message: 'all but the poison event' });
+      await waitFor(async () => (await admin.getPersistentSubscriptionToStreamInfo(stream, group)).stats.parkedMessageCount === 1n, {
+        message: 'one parked message',
+      });
+
+      healed = true;
+      await admin.replayParkedMessagesToStream(stream, group);
+      await waitFor(() => delivered.length === ids.length, { message: 'the replayed event in the sink' });
+      await waitFor(() => serverIsQuiet(stream, group, ids.length - 1), { message: 'replay acked' });
+      await subscriber.stop();
+
+      expect(delivered.filter((d) => d.eventId === poison)).toEqual([{ eventId: poison, retryCount: 0 }]);
+      expect(new Set(delivered.map((d) => d.eventId)).size).toBe(ids.length);
+      const [epoch] = await subscriber.listEpochs(1);
+      expect(epoch).toMatchObject({ parked: 1, delivered: ids.length, duplicatesSuppressed: 0 });
+    } finally {
+      await subscriber.stop();
+      await client.dispose();
+      await store.close();
+    }
+  });
 });
