@@ -99,6 +99,20 @@ describe('fault proxy', () => {
     await waitFor(() => target.text() === 'one,two,three', { message: 'held bytes flushed in order' });
   });
 
+  it('also holds bytes of connections opened during a pause', async () => {
+    const { proxy, target } = await setup();
+    proxy.pause('client-to-server');
+    const client = await connect(proxy.port);
+    cleanups.push(() => void client.socket.destroy());
+    await waitFor(() => target.sockets.length === 1, { message: 'upstream connection' });
+    client.socket.write('held');
+    target.sockets[0]?.write('ping');
+    await waitFor(() => client.text() === 'ping', { message: 'server-to-client bytes during the pause' });
+    expect(target.text()).toBe('');
+    proxy.resume('client-to-server');
+    await waitFor(() => target.text() === 'held', { message: 'held bytes after resume' });
+  });
+
   it('resumes by itself when the pause has a duration', async () => {
     const { proxy, target } = await setup();
     const client = await connect(proxy.port);
