@@ -36,6 +36,7 @@ import { createBackoff, type BackoffOptions } from './backoff';
 import { originalRecord, toDedupKey, type DedupKeySpec } from './dedup-key';
 import { countEpoch, createEpochState, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
+import { delay, withDeadline } from './timers';
 
 export interface ReceivedInfo {
   key: string;
@@ -617,35 +618,5 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       retryCount: event.retryCount,
       epoch: epochNumber,
     };
-  }
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts. Never rejects. */
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Resolves true when `promise` settled within `ms`, false otherwise; clears its timer either way. */
-async function withDeadline(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true as const), expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }
