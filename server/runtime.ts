@@ -17,6 +17,7 @@ import type { Epoch, LiveEvent, SubscriptionDetail } from '../lib/api/schemas';
 import type { SubwatchService, SubscriptionRef } from '../lib/api/service';
 import type { Config } from '../lib/config/schema';
 import type { DedupStore } from '../lib/dedup/dedup-store';
+import { createDedupPruner } from '../lib/dedup/dedup-pruner';
 import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
 import { AppError } from '../lib/errors';
 import { createSubscriptionMonitor, describeError, type SubscriptionMonitor } from '../lib/monitor/subscription-monitor';
@@ -38,6 +39,7 @@ import { startEmbeddedEsdb, type EmbeddedEsdb } from './embedded-esdb';
 
 export const DEMO_STREAM = 'demo-orders';
 export const DEMO_GROUP = 'demo-billing';
+const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 export interface Runtime {
   service: SubwatchService;
@@ -89,6 +91,10 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     mkdirSync(config.dataDir, { recursive: true });
     const store: DedupStore = createSqliteDedupStore({ path: path.join(config.dataDir, 'subwatch.db') });
     onStop('dedup store', () => store.close());
+    // DESIGN.md §6: done keys older than the retention (default 7 days) are pruned in the background.
+    const pruner = createDedupPruner({ store, retentionMs: DEFAULT_RETENTION_MS, logger: logger.child({ component: 'pruner' }) });
+    pruner.start();
+    onStop('dedup pruner', () => pruner.stop());
 
     const proxied = new Map<string, Proxied>();
     let demoConsumer: DemoConsumer | undefined;

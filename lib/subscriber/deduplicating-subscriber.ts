@@ -234,7 +234,9 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         onConfirmation: () => void confirm(conn),
         onEvent: (event) => receive(conn, event),
         onDropped: ({ reason, error }) => {
-          logger.warn({ err: error, connection: conn.id }, `subscription dropped: ${reason}`);
+          // A drop is an expected event (network, server restart): one readable line, stack at debug.
+          logger.warn({ connection: conn.id }, `subscription dropped: ${reason}`);
+          logger.debug({ err: error, connection: conn.id }, 'subscription drop details');
           void dropConnection(conn, `connection lost: ${reason}`, 'backoff');
         },
       },
