@@ -13,14 +13,19 @@ import {
   persistentSubscriptionToStreamSettingsFromDefaults,
 } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import type { Epoch, LiveEvent, SubscriptionDetail } from '../lib/api/schemas';
+import type { Epoch, LiveEvent } from '../lib/api/schemas';
 import type { SubwatchService, SubscriptionRef } from '../lib/api/service';
 import type { Config } from '../lib/config/schema';
 import type { DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
 import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
 import { AppError } from '../lib/errors';
-import { createSubscriptionMonitor, describeError, type SubscriptionMonitor } from '../lib/monitor/subscription-monitor';
+import {
+  createSubscriptionMonitor,
+  describeError,
+  toSubscriptionSummary,
+  type SubscriptionMonitor,
+} from '../lib/monitor/subscription-monitor';
 import {
   toConnectionInfos,
   toServerView,
@@ -137,24 +142,10 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
           throw toServiceError(error, ref);
         }
         const row = monitor.getLatest()?.subscriptions.find((s) => s.stream === ref.stream && s.group === ref.group);
-        const view = toServerView(info);
         const p = proxied.get(keyOf(ref));
-        const summary: SubscriptionDetail['summary'] = row ?? {
-          stream: view.stream,
-          group: view.group,
-          status: view.status,
-          health: { level: 'healthy', reasons: [] },
-          connections: view.connections,
-          inFlight: view.inFlight,
-          bufferSize: view.bufferSize,
-          parked: view.parked,
-          lastKnown: view.lastKnown,
-          lastCheckpointed: view.lastCheckpointed,
-          behind: view.behind,
-          ratePerSecond: view.ratePerSecond,
-          proxied: p !== undefined,
-          ...(p ? { subscriber: p.subscriber.getSummary() } : {}),
-        };
+        // Between polls (a group created a moment ago) the detail shows the server view without history.
+        const summary =
+          row ?? toSubscriptionSummary(toServerView(info), { level: 'healthy', reasons: [] }, p?.subscriber.getSummary());
         return { summary, settings: toSettingsRecord(info), connections: toConnectionInfos(info) };
       },
       async listEpochs({ stream, group, limit }) {

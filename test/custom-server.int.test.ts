@@ -10,6 +10,7 @@ import {
   subscriptionDetailSchema,
   subscriptionsResponseSchema,
 } from '../lib/api/schemas';
+import { waitFor } from './helpers/wait-for';
 import { startServer, type RunningServer } from './start-server';
 
 let server: RunningServer;
@@ -24,15 +25,8 @@ afterAll(async () => {
 
 const auth = () => ({ authorization: `Bearer ${server.token}` });
 
-async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const poll = <T>(check: () => Promise<T | undefined>) =>
+  waitFor(check, { timeoutMs: 30_000, intervalMs: 250, message: 'the server state' });
 
 describe('custom server (production build, embedded default)', () => {
   it('answers the liveness probe without credentials', async () => {

@@ -121,22 +121,13 @@ export function createSubscriptionMonitor(options: SubscriptionMonitorOptions): 
         health.level = 'failing';
         health.reasons.unshift('Group does not exist on the server');
       }
-      out.push({
-        stream: view.stream,
-        group: view.group,
-        status: view.status,
-        health: !fresh && health.level === 'healthy' ? { level: 'degraded', reasons: health.reasons } : health,
-        connections: view.connections,
-        inFlight: view.inFlight,
-        bufferSize: view.bufferSize,
-        parked: view.parked,
-        lastKnown: view.lastKnown,
-        lastCheckpointed: view.lastCheckpointed,
-        behind: view.behind,
-        ratePerSecond: view.ratePerSecond,
-        proxied: proxied !== undefined,
-        ...(proxied ? { subscriber: proxied.summary } : {}),
-      });
+      out.push(
+        toSubscriptionSummary(
+          view,
+          !fresh && health.level === 'healthy' ? { level: 'degraded', reasons: health.reasons } : health,
+          proxied?.summary,
+        ),
+      );
     }
     for (const key of tracked.keys()) if (!seen.has(key)) tracked.delete(key);
     return out.sort((a, b) => a.stream.localeCompare(b.stream) || a.group.localeCompare(b.group));
@@ -167,6 +158,30 @@ export function createSubscriptionMonitor(options: SubscriptionMonitorOptions): 
     pollOnce,
     getLatest: () => latest,
     isReachable: () => reachable,
+  };
+}
+
+/** One row of the overview: the server's view, its health, and the proxied subscriber's counters. */
+export function toSubscriptionSummary(
+  view: ServerView,
+  health: SubscriptionSummary['health'],
+  subscriber: SubscriberSummary | undefined,
+): SubscriptionSummary {
+  return {
+    stream: view.stream,
+    group: view.group,
+    status: view.status,
+    health,
+    connections: view.connections,
+    inFlight: view.inFlight,
+    bufferSize: view.bufferSize,
+    parked: view.parked,
+    lastKnown: view.lastKnown,
+    lastCheckpointed: view.lastCheckpointed,
+    behind: view.behind,
+    ratePerSecond: view.ratePerSecond,
+    proxied: subscriber !== undefined,
+    ...(subscriber ? { subscriber } : {}),
   };
 }
 
