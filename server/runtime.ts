@@ -20,6 +20,7 @@ import type { DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
 import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
 import { AppError } from '../lib/errors';
+import { createSubwatchMetrics, type SubwatchMetrics } from '../lib/metrics/metrics';
 import {
   createSubscriptionMonitor,
   describeError,
@@ -41,6 +42,8 @@ import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
 import { createDemoProducer, type DemoProducer } from './demo/demo-producer';
 import { createFaultSchedule } from './demo/fault-schedule';
 import { startEmbeddedEsdb, type EmbeddedEsdb } from './embedded-esdb';
+import { createParkedService } from './parked-service';
+import { instrumentSubscriberOptions } from './metrics-wiring';
 
 export const DEMO_STREAM = 'demo-orders';
 export const DEMO_GROUP = 'demo-billing';
@@ -81,6 +84,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     const emitter = new EventEmitter();
     emitter.setMaxListeners(0);
     const emit = (event: LiveEvent) => emitter.emit('live', event);
+    const metrics = createSubwatchMetrics();
 
     let embedded: EmbeddedEsdb | undefined;
     if (config.esdb.connectionString === undefined) {
@@ -105,7 +109,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     let demoConsumer: DemoConsumer | undefined;
 
     if (config.demo.enabled) {
-      const demo = await startDemo({ config, logger, client, connectionString, store, emit, embedded });
+      const demo = await startDemo({ config, logger, client, connectionString, store, emit, embedded, metrics });
       onStop('demo', demo.stop);
       demoConsumer = demo.consumer;
       proxied.set(keyOf(demo.proxied.ref), demo.proxied);
@@ -118,7 +122,10 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
         const p = proxied.get(keyOf({ stream, group }));
         return p && { summary: p.subscriber.getSummary(), currentEpoch: p.subscriber.getCurrentEpoch() };
       },
-      onSnapshot: (snapshot) => emit({ event: 'snapshot', data: snapshot }),
+      onSnapshot: (snapshot) => {
+        metrics.recordSnapshot(snapshot);
+        emit({ event: 'snapshot', data: snapshot });
+      },
       logger: logger.child({ component: 'monitor' }),
     });
     monitor.start();
@@ -166,6 +173,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
         });
         await Promise.resolve();
       },
+      ...createParkedService({ client, logger, emit, getSubscriber: (ref) => proxied.get(keyOf(ref))?.subscriber }),
       getLatestSnapshot: () => monitor.getLatest(),
       subscribeLive(listener) {
         const handler = (event: LiveEvent) => listener(event);
@@ -183,6 +191,7 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
         }
         return { ready: reasons.length === 0, reasons };
       },
+      metrics: () => metrics.render(),
     };
 
     return { service, connectionString, embedded: embedded !== undefined, adminToken: token, stop };
@@ -200,6 +209,7 @@ async function startDemo(options: {
   store: DedupStore;
   emit: (event: LiveEvent) => void;
   embedded: EmbeddedEsdb | undefined;
+  metrics: SubwatchMetrics;
 }): Promise<{ proxied: Proxied; consumer: DemoConsumer; stop: () => Promise<void> }> {
   const { config, logger, client, store, emit } = options;
   const log = logger.child({ component: 'demo' });
@@ -225,7 +235,7 @@ async function startDemo(options: {
 
   const consumer = createDemoConsumer();
   const ref = { stream: DEMO_STREAM, group: DEMO_GROUP };
-  const subscriber = createDeduplicatingSubscriber({
+  const subscriber = createDeduplicatingSubscriber(instrumentSubscriberOptions(options.metrics, {
     client: proxiedClient,
     stream: DEMO_STREAM,
     group: DEMO_GROUP,
@@ -237,7 +247,7 @@ async function startDemo(options: {
       return { outcome: 'ok' };
     },
     onEpoch: (epoch: Epoch) => emit({ event: 'epoch', data: { ...ref, epoch } }),
-  });
+  }));
   subscriber.start();
 
   const producer: DemoProducer = createDemoProducer({ client, stream: DEMO_STREAM, logger: log });

@@ -6,6 +6,8 @@ import type {
   DemoConsumerStats,
   Epoch,
   LiveEvent,
+  ParkedResponse,
+  ReplayResponse,
   SnapshotEvent,
   SubscriptionDetail,
   SubscriptionSummary,
@@ -32,6 +34,23 @@ export interface SubwatchService {
   listEpochs(input: SubscriptionRef & { limit: number }): Promise<Epoch[]>;
   /** @throws AppError CONFLICT when the group is not proxied by this instance. */
   reconnect(input: SubscriptionRef & { actor: string }): Promise<void>;
+  /**
+   * One page of the group's parked messages, oldest first, from the absolute parked event number
+   * `from` (default: the oldest visible). @throws AppError NOT_FOUND when the group does not exist.
+   */
+  listParked(input: SubscriptionRef & { limit: number; from?: number }): Promise<ParkedResponse>;
+  /**
+   * Asks the server to redeliver parked messages before `stopAt` (absolute, exclusive; all when
+   * absent). The server answers at once and replays asynchronously. Emits an `action` event.
+   * @throws AppError NOT_FOUND when the group does not exist.
+   */
+  replayParked(input: SubscriptionRef & { stopAt?: number; actor: string }): Promise<ReplayResponse>;
+  /**
+   * Parks a delivery this instance's subscriber holds (in flight or waiting for a retry).
+   * Resolves once the nack park was sent. Emits an `action` event.
+   * @throws AppError NOT_FOUND when the group is not proxied here or no such delivery is held.
+   */
+  park(input: SubscriptionRef & { eventId: string; reason?: string; actor: string }): Promise<true>;
   /** The latest 1 s snapshot (null before the first poll completes). */
   getLatestSnapshot(): SnapshotEvent | null;
   /** Registers a listener for live events; returns the unsubscribe function. */
@@ -39,4 +58,6 @@ export interface SubwatchService {
   /** Null outside demo mode. */
   getDemoConsumer(): DemoConsumerStats | null;
   readiness(): Promise<{ ready: boolean; reasons: string[] }>;
+  /** Prometheus text exposition (DESIGN.md §9) and its content type. */
+  metrics(): Promise<{ contentType: string; body: string }>;
 }
