@@ -148,3 +148,71 @@ export const readinessResponseSchema = z.object({
   status: z.enum(['ready', 'not-ready']),
   reasons: z.array(z.string()),
 });
+
+/**
+ * How a ParkedMessage's `data` / `metadata` text was produced: pretty-printed JSON, the raw text
+ * of a JSON event whose body does not parse, base64 of binary bytes, or nothing (empty).
+ */
+export const parkedTextEncodingSchema = z.enum(['json', 'text', 'base64', 'none']);
+export type ParkedTextEncoding = z.infer<typeof parkedTextEncodingSchema>;
+
+/**
+ * One entry of `$persistentsubscription-<stream>::<group>-parked` (DESIGN.md §7). `data` and
+ * `metadata` are text, never markup: the UI must render them as text. `eventId`/`type` are null
+ * when the parked link's target no longer exists (stream deleted or truncated).
+ */
+export const parkedMessageSchema = z.object({
+  /** Event number in the parked stream (absolute; what `stopAt` counts in). */
+  parkedEventNumber: z.number().int().nonnegative(),
+  eventId: z.string().nullable(),
+  stream: z.string(),
+  revision: z.string(),
+  type: z.string().nullable(),
+  data: z.string(),
+  dataEncoding: parkedTextEncodingSchema,
+  metadata: z.string(),
+  metadataEncoding: parkedTextEncodingSchema,
+  reason: z.string(),
+  /** ISO time the server parked it (`added` of the parked link), null when absent. */
+  parkedAt: z.string().nullable(),
+});
+export type ParkedMessage = z.infer<typeof parkedMessageSchema>;
+
+/** `GET …/parked?limit=&from=`: `from` is an absolute parked event number (default: the oldest visible). */
+export const parkedQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  from: z.coerce.number().int().min(0).optional(),
+});
+
+export const parkedResponseSchema = z.object({
+  /** Visible parked messages (after `$tb`): last parked event number − truncate-before + 1. */
+  total: z.number().int().nonnegative(),
+  /** Event number of the oldest visible parked message; null when none. */
+  first: z.number().int().nonnegative().nullable(),
+  /** `from` of the next page; null on the last page. */
+  next: z.number().int().nonnegative().nullable(),
+  parked: z.array(parkedMessageSchema),
+});
+export type ParkedResponse = z.infer<typeof parkedResponseSchema>;
+
+/** `POST …/replay` body: `stopAt` is an absolute parked event number, exclusive (esdb-semantics §3.3). */
+export const replayRequestSchema = z
+  .object({ stopAt: z.number({ error: 'stopAt must be a number' }).int('stopAt must be an integer').min(0, 'stopAt must be ≥ 0').optional() })
+  .strict();
+
+/** `POST …/replay` → 202. `requested`: how many parked messages the server was asked to redeliver. */
+export const replayResponseSchema = z.object({
+  requested: z.number().int().nonnegative(),
+  parkedBefore: z.number().int().nonnegative(),
+});
+export type ReplayResponse = z.infer<typeof replayResponseSchema>;
+
+/** `POST …/park` body: the original event id of a delivery in flight or held by subwatch's subscriber. */
+export const parkRequestSchema = z
+  .object({
+    eventId: z.uuid('eventId must be a UUID'),
+    reason: z.string().trim().max(500, 'reason must be at most 500 characters').optional(),
+  })
+  .strict();
+
+export const parkResponseSchema = z.object({ parked: z.literal(true) });
