@@ -41,6 +41,7 @@ import { createFaultProxy, type FaultProxy } from './chaos/fault-proxy';
 import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
 import { createDemoProducer, type DemoProducer } from './demo/demo-producer';
 import { createFaultSchedule } from './demo/fault-schedule';
+import { startFraudCheckDemo } from './demo/fraud-check-demo';
 import { startEmbeddedEsdb, type EmbeddedEsdb } from './embedded-esdb';
 import { createParkedService } from './parked-service';
 import { instrumentSubscriberOptions } from './metrics-wiring';
@@ -113,6 +114,9 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       onStop('demo', demo.stop);
       demoConsumer = demo.consumer;
       proxied.set(keyOf(demo.proxied.ref), demo.proxied);
+      const fraudCheck = await startFraudCheckDemo({ client, stream: DEMO_STREAM, store, logger, emit, instrument: (o) => instrumentSubscriberOptions(metrics, o) });
+      onStop('fraud-check demo', fraudCheck.stop);
+      proxied.set(keyOf(fraudCheck.ref), fraudCheck);
     }
 
     const monitor: SubscriptionMonitor = createSubscriptionMonitor({

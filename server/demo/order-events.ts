@@ -13,6 +13,15 @@ export interface DemoEvent {
 const SKUS = ['SKU-COFFEE-1KG', 'SKU-GRINDER-X2', 'SKU-FILTER-100', 'SKU-MUG-BLUE', 'SKU-KETTLE-PRO'];
 const COUNTRIES = ['DE', 'FR', 'NL', 'SE', 'US', 'GB', 'ES'];
 
+/**
+ * Customer notes typed into a shop form. The hostile one (markup and a script end tag) shows that
+ * the dashboard renders event data as text; it comes first, so a fresh demo has it within seconds.
+ */
+export const HOSTILE_NOTE = 'Ring twice <img src=x onerror=alert(1)> </script><script>alert(2)</script>';
+const NOTES = [HOSTILE_NOTE, 'Please leave at the door', 'Gift wrap, no invoice in the box', 'Call before delivery'];
+/** Every NOTE_EVERY-th order carries a note (orders 1, 1 + NOTE_EVERY, …). */
+const NOTE_EVERY = 6;
+
 interface OpenOrder {
   orderId: string;
   correlationId: string;
@@ -40,12 +49,22 @@ export function createOrderEventGenerator(random: () => number = Math.random) {
     }));
     const amountCents = lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
     const currency = 'EUR';
+    const placed = sequence - 10_000;
+    const note = (placed - 1) % NOTE_EVERY === 0 ? NOTES[((placed - 1) / NOTE_EVERY) % NOTES.length] : undefined;
     open.push({ orderId, correlationId, lastEventId: eventId, step: 'placed', amountCents, currency });
     return {
       eventId,
       event: {
         type: 'OrderPlaced',
-        data: { orderId, customerId: `cus-${Math.floor(random() * 5000)}`, lines, amountCents, currency, shipTo: pick(COUNTRIES) },
+        data: {
+          orderId,
+          customerId: `cus-${Math.floor(random() * 5000)}`,
+          lines,
+          amountCents,
+          currency,
+          shipTo: pick(COUNTRIES),
+          ...(note === undefined ? {} : { note }),
+        },
         metadata: { $correlationId: correlationId, $causationId: correlationId, source: 'demo-shop' },
       },
     };
