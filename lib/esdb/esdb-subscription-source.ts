@@ -9,10 +9,12 @@
  *   writes race against the end of the connection;
  * - the Node client acks `link.id ?? event.id`, so the original ResolvedEvent object is kept
  *   (WeakMap) and passed back to ack/nack;
- * - acks requested in the same tick are sent as one message (`sub.ack(...events)`).
+ * - acks requested in the same tick are sent as one message (`sub.ack(...events)`);
+ * - `$all` groups use the client's `…ToAll` call (same event shape and ack/nack surface).
  */
 import type {
   EventStoreDBClient,
+  PersistentSubscriptionToAll,
   PersistentSubscriptionToStream,
   PersistentSubscriptionToStreamResolvedEvent,
 } from '@eventstore/db-client';
@@ -57,9 +59,15 @@ function subscribeToStream(
 
   let sub: PersistentSubscriptionToStream | undefined;
   try {
-    sub = client.subscribeToPersistentSubscriptionToStream(target.stream, target.group, {
-      bufferSize: target.bufferSize,
-    });
+    sub =
+      target.stream === '$all'
+        ? // An `$all` delivery carries the same event/link/retryCount fields (plus positions, unused here).
+          (client.subscribeToPersistentSubscriptionToAll(target.group, {
+            bufferSize: target.bufferSize,
+          }) as PersistentSubscriptionToAll as unknown as PersistentSubscriptionToStream)
+        : client.subscribeToPersistentSubscriptionToStream(target.stream, target.group, {
+            bufferSize: target.bufferSize,
+          });
   } catch (error) {
     // Mapped: a synchronous failure is reported like any other drop so the caller reconnects.
     queueMicrotask(() => finish({ reason: describeError(error), error }));
