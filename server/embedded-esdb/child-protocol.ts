@@ -1,6 +1,6 @@
 /** IPC messages between `startEmbeddedEsdb` (parent) and `child.ts`. */
 export type ParentMessage =
-  | { readonly type: 'start'; readonly host: string; readonly port: number }
+  | { readonly type: 'start'; readonly host: string; readonly port: number; readonly dataDir?: string }
   | { readonly type: 'stop' };
 
 export type ChildMessage =

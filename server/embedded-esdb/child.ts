@@ -25,9 +25,9 @@ async function exit(code: number): Promise<void> {
   process.exit(code);
 }
 
-async function start(host: string, port: number): Promise<void> {
+async function start(host: string, port: number, dataDir: string | undefined): Promise<void> {
   try {
-    server = await createEsdbServer({ host, port });
+    server = await createEsdbServer({ host, port, dataDir });
     send({ type: 'listening', host: server.host, port: server.port });
   } catch (error) {
     const err = error as Error & { code?: string };
@@ -43,7 +43,7 @@ if (!process.send) {
 
 process.on('message', (message: unknown) => {
   if (!isParentMessage(message)) return;
-  if (message.type === 'start') void start(message.host, message.port);
+  if (message.type === 'start') void start(message.host, message.port, message.dataDir);
   else void exit(0);
 });
 process.on('disconnect', () => void exit(0));

@@ -12,6 +12,7 @@ import { createStreamsAppendHandler } from './grpc/streams-append-handler';
 import { createStreamsDeleteHandler, createStreamsTombstoneHandler } from './grpc/streams-delete-handlers';
 import { createStreamsReadHandler } from './grpc/streams-read-handler';
 import { EventLog } from './log/event-log';
+import { DataLog } from './storage/data-log';
 import { PersistentSubscriptionService } from './persistent/subscription-service';
 
 export interface EsdbServerOptions {
@@ -22,6 +23,13 @@ export interface EsdbServerOptions {
   readonly clock?: Clock;
   /** Period of the persistent-subscription timer (message timeouts, checkpoints). Default 1000 ms. */
   readonly tickIntervalMs?: number;
+  /**
+   * Keep streams, groups, checkpoints and parked messages in an append-only log in this directory
+   * (created when missing) and load it at start. Without it everything is in memory only.
+   */
+  readonly dataDir?: string;
+  /** Recoverable storage problems (a torn tail cut off at start). Default: one line on stderr. */
+  readonly warn?: (message: string) => void;
 }
 
 export interface EsdbServer {
@@ -29,6 +37,8 @@ export interface EsdbServer {
   readonly port: number;
   /** `esdb://HOST:PORT?tls=false` */
   readonly connectionString: string;
+  /** Data directory in use, if durable. */
+  readonly dataDir: string | undefined;
   /** The in-memory log, for tests and in-process tools. */
   readonly log: EventLog;
   readonly subscriptions: PersistentSubscriptionService;
@@ -54,8 +64,18 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 2113;
   const clock = options.clock ?? systemClock;
-  const log = new EventLog(clock);
-  const subscriptions = new PersistentSubscriptionService(log, clock);
+  const warn = options.warn ?? ((message: string) => process.stderr.write(`embedded-esdb: ${message}\n`));
+  const dataLog = options.dataDir === undefined ? undefined : DataLog.open(options.dataDir, warn);
+  let log: EventLog;
+  let subscriptions: PersistentSubscriptionService;
+  try {
+    log = new EventLog(clock, dataLog?.journal);
+    const groups = dataLog?.restoreInto(log) ?? [];
+    subscriptions = new PersistentSubscriptionService(log, clock, { groups, saveGroups: dataLog && ((g) => dataLog.saveGroups(g)) });
+  } catch (error) {
+    dataLog?.close();
+    throw error;
+  }
 
   // The client pings every 10 s even on idle channels; permit that instead of treating it as abuse.
   const server = new Server({
@@ -77,12 +97,18 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
   server.addService(ServerFeaturesService, { getSupportedMethods });
   server.addService(GossipService, { read: createGossipReadHandler(() => ({ host, port: boundPort })) });
 
-  boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${requestedPort}`, ServerCredentials.createInsecure(), (error, port) => {
-      if (error) reject(toBindError(error, host, requestedPort));
-      else resolve(port);
+  try {
+    boundPort = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(`${host}:${requestedPort}`, ServerCredentials.createInsecure(), (error, port) => {
+        if (error) reject(toBindError(error, host, requestedPort));
+        else resolve(port);
+      });
     });
-  });
+  } catch (error) {
+    subscriptions.stop();
+    dataLog?.close();
+    throw error;
+  }
 
   const timer = setInterval(() => subscriptions.tick(), options.tickIntervalMs ?? 1_000);
   timer.unref();
@@ -92,7 +118,11 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
     stopping ??= new Promise<void>((resolve) => {
       clearInterval(timer);
       subscriptions.stop();
-      server.tryShutdown(() => resolve());
+      server.tryShutdown(() => {
+        // Every change was synced when it was made; closing only releases the file.
+        dataLog?.close();
+        resolve();
+      });
       // Long-lived subscription calls would hold tryShutdown forever; cancel them after dropping groups.
       setImmediate(() => server.forceShutdown());
     });
@@ -103,6 +133,7 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
     host,
     port: boundPort,
     connectionString: `esdb://${host}:${boundPort}?tls=false`,
+    dataDir: options.dataDir,
     log,
     subscriptions,
     stop,

@@ -25,6 +25,8 @@ export interface StartEmbeddedEsdbOptions {
   host?: string;
   /** 0 = ephemeral; default 2113. */
   port?: number;
+  /** Durable mode: the data log lives in this directory (see `storage/data-log.ts`). Default: in memory. */
+  dataDir?: string;
 }
 
 /** After 'stop', how long the child gets before it is killed. */
@@ -59,7 +61,7 @@ export async function startEmbeddedEsdb(options: StartEmbeddedEsdbOptions = {}):
       if (message.type === 'listening') resolve(message);
       else reject(Object.assign(new Error(message.message), { code: message.code, port: message.port }));
     });
-    const start: ParentMessage = { type: 'start', host, port: requestedPort };
+    const start: ParentMessage = { type: 'start', host, port: requestedPort, dataDir: options.dataDir };
     child.send(start);
   }).catch(async (error: unknown) => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

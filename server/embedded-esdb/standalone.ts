@@ -1,17 +1,17 @@
 /**
- * `npm run esdb`: the embedded server alone, usable by any app like a single insecure node.
- * EMBEDDED_ESDB_PORT (default 2113, 0 = any free port); listens on 127.0.0.1.
+ * `npm run esdb [-- --port N --host H --data-dir DIR]`: the embedded server alone, usable by any
+ * app like a single insecure node. Port: `--port`, else EMBEDDED_ESDB_PORT, else 2113 (0 = any
+ * free port). Host: 127.0.0.1. Without `--data-dir` everything is kept in memory only.
+ * Prints the connection string once it listens; stops on SIGINT/SIGTERM.
  */
 import { createEsdbServer } from './create-esdb-server';
+import { parseStandaloneArgs } from './standalone-args';
 
 async function main(): Promise<void> {
-  const rawPort = process.env.EMBEDDED_ESDB_PORT ?? '2113';
-  const port = Number(rawPort);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`EMBEDDED_ESDB_PORT must be an integer from 0 to 65535, got "${rawPort}".`);
-  }
-  const server = await createEsdbServer({ host: '127.0.0.1', port });
-  process.stdout.write(`embedded EventStoreDB-compatible server listening: ${server.connectionString}\n`);
+  const options = parseStandaloneArgs(process.argv.slice(2), process.env);
+  const server = await createEsdbServer(options);
+  const storage = server.dataDir === undefined ? 'in memory only' : `data in ${server.dataDir}`;
+  process.stdout.write(`embedded EventStoreDB-compatible server listening (${storage}): ${server.connectionString}\n`);
   const shutdown = (signal: string) => {
     process.stdout.write(`${signal}: stopping embedded server\n`);
     server.stop().then(

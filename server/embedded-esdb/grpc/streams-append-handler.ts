@@ -6,7 +6,7 @@ import type { ExpectedRevision } from '../log/expected-revision';
 import type { ProposedEvent } from '../log/recorded-event';
 import { streamDeleted } from './stream-errors';
 import { fromStreamIdentifier } from './stream-name';
-import { invalidArgument, type StatusError } from './to-service-error';
+import { invalidArgument, type StatusError, toServiceError } from './to-service-error';
 import { fromUuid } from './uuid';
 
 function missingMetadata(): StatusError {
@@ -99,7 +99,14 @@ export function createStreamsAppendHandler(log: EventLog): handleClientStreaming
         return;
       }
       const stream = fromStreamIdentifier(options.getStreamIdentifier());
-      const result = log.append(stream, toExpected(options), events);
+      let result: AppendResult;
+      try {
+        result = log.append(stream, toExpected(options), events);
+      } catch (error) {
+        // The data log could not write the batch (e.g. disk full): nothing was committed.
+        callback(toServiceError(error));
+        return;
+      }
       if (result.kind === 'stream-deleted') callback(streamDeleted(stream));
       else callback(null, toAppendResp(result));
     });

@@ -4,7 +4,7 @@ import type { DeleteResult, EventLog } from '../log/event-log';
 import type { ExpectedRevision } from '../log/expected-revision';
 import { streamDeleted, wrongExpectedVersion } from './stream-errors';
 import { fromStreamIdentifier } from './stream-name';
-import { invalidArgument, type StatusError } from './to-service-error';
+import { invalidArgument, type StatusError, toServiceError } from './to-service-error';
 
 type DeleteOptions = DeleteReq.Options | TombstoneReq.Options;
 
@@ -15,7 +15,14 @@ function toExpected(options: DeleteOptions): ExpectedRevision {
   return 'any';
 }
 
-function toOutcome(operation: string, stream: string, result: DeleteResult): { error: StatusError } | { position: number } {
+/** Runs the delete; a data-log write failure (nothing deleted) becomes an error status too. */
+function toOutcome(operation: string, stream: string, remove: () => DeleteResult): { error: StatusError } | { position: number } {
+  let result: DeleteResult;
+  try {
+    result = remove();
+  } catch (error) {
+    return { error: toServiceError(error) };
+  }
   if (result.kind === 'stream-deleted') return { error: streamDeleted(stream) };
   if (result.kind === 'wrong-expected-version') {
     return { error: wrongExpectedVersion(operation, stream, result.expected, result.currentRevision) };
@@ -29,7 +36,7 @@ export function createStreamsDeleteHandler(log: EventLog): handleUnaryCall<Delet
     const options = call.request.getOptions();
     if (!options) return callback(invalidArgument('Delete options are required.'));
     const stream = fromStreamIdentifier(options.getStreamIdentifier());
-    const outcome = toOutcome('Delete', stream, log.deleteStream(stream, toExpected(options)));
+    const outcome = toOutcome('Delete', stream, () => log.deleteStream(stream, toExpected(options)));
     if ('error' in outcome) return callback(outcome.error);
     const position = new DeleteResp.Position().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position));
     callback(null, new DeleteResp().setPosition(position));
@@ -42,7 +49,7 @@ export function createStreamsTombstoneHandler(log: EventLog): handleUnaryCall<To
     const options = call.request.getOptions();
     if (!options) return callback(invalidArgument('Tombstone options are required.'));
     const stream = fromStreamIdentifier(options.getStreamIdentifier());
-    const outcome = toOutcome('Tombstone', stream, log.tombstoneStream(stream, toExpected(options)));
+    const outcome = toOutcome('Tombstone', stream, () => log.tombstoneStream(stream, toExpected(options)));
     if ('error' in outcome) return callback(outcome.error);
     const position = new TombstoneResp.Position().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position));
     callback(null, new TombstoneResp().setPosition(position));

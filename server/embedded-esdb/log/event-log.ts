@@ -25,6 +25,15 @@ export interface ReadStreamOptions {
 
 export type AppendListener = (events: readonly RecordedEvent[]) => void;
 
+/**
+ * Where committed changes go before they become visible (the on-disk log of `storage/`). Each call
+ * must be durable when it returns; a throw aborts the change, which then never happened.
+ */
+export interface LogJournal {
+  appended(streamId: string, events: readonly RecordedEvent[]): void;
+  removed(streamId: string, tombstone: boolean): void;
+}
+
 interface StreamState {
   readonly events: RecordedEvent[];
   /** Event id → revision, for idempotent re-appends. */
@@ -39,6 +48,10 @@ interface StreamState {
 /** Fixed record overhead so positions look like growing byte offsets, as on a real node. */
 const RECORD_OVERHEAD = 64;
 
+function sizeOf(record: RecordedEvent): number {
+  return RECORD_OVERHEAD + record.streamId.length + record.type.length + record.data.length + record.metadata.length;
+}
+
 /**
  * The in-memory event log: every stream plus the global ($all) order.
  *
@@ -52,7 +65,10 @@ export class EventLog {
   private readonly listeners = new Set<AppendListener>();
   private nextPosition = 0;
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    private readonly journal?: LogJournal,
+  ) {}
 
   append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): AppendResult {
     const state = this.stateOf(streamId);
@@ -75,26 +91,36 @@ export class EventLog {
       return { kind: 'success', currentRevision: current, position: this.lastPosition() };
     }
     const created = toTicks(this.clock.now());
-    const recorded: RecordedEvent[] = [];
-    for (const event of events) {
-      const record: RecordedEvent = {
-        ...event,
-        streamId,
-        revision: state.events.length,
-        position: this.nextPosition,
-        created,
-      };
-      this.nextPosition += RECORD_OVERHEAD + streamId.length + event.type.length + event.data.length + event.metadata.length;
-      state.events.push(record);
-      state.idToRevision.set(record.id, record.revision);
-      this.all.push(record);
-      recorded.push(record);
-    }
-    state.deleted = false;
-    this.applyMetadata(streamId, recorded);
+    let position = this.nextPosition;
+    const recorded: RecordedEvent[] = events.map((event, i) => {
+      const record: RecordedEvent = { ...event, streamId, revision: state.events.length + i, position, created };
+      position += sizeOf(record);
+      return record;
+    });
+    this.journal?.appended(streamId, recorded);
+    this.commit(state, recorded);
     for (const listener of [...this.listeners]) listener(recorded);
     const last = recorded[recorded.length - 1]!;
     return { kind: 'success', currentRevision: last.revision, position: last.position };
+  }
+
+  /**
+   * Re-applies a batch read back from the journal at start-up: no checks, no journal write, no
+   * listeners. Revisions must continue the stream densely.
+   * @throws Error when they do not (the journal does not match this log).
+   */
+  restoreAppended(streamId: string, events: readonly RecordedEvent[]): void {
+    const state = this.stateOf(streamId);
+    const expected = state.events.length;
+    if (events[0] !== undefined && events[0].revision !== expected) {
+      throw new Error(`journal batch for ${streamId} starts at revision ${events[0].revision}, expected ${expected}`);
+    }
+    this.commit(state, events);
+  }
+
+  /** Re-applies a delete or tombstone read back from the journal at start-up. */
+  restoreRemoved(streamId: string, tombstone: boolean): void {
+    this.markRemoved(this.stateOf(streamId), tombstone);
   }
 
   /** Last revision of the stream, visible or not; −1 when it has no events. */
@@ -203,10 +229,27 @@ export class EventLog {
     if (!isExpectedRevisionMet(expected, current)) {
       return { kind: 'wrong-expected-version', currentRevision: current, expected };
     }
+    this.journal?.removed(streamId, tombstone);
+    this.markRemoved(state, tombstone);
+    return { kind: 'success', position: this.lastPosition() };
+  }
+
+  private markRemoved(state: StreamState, tombstone: boolean): void {
     state.deleted = true;
     state.tombstoned = tombstone;
     state.metadata = { ...state.metadata, truncateBefore: state.events.length };
-    return { kind: 'success', position: this.lastPosition() };
+  }
+
+  private commit(state: StreamState, recorded: readonly RecordedEvent[]): void {
+    for (const record of recorded) {
+      state.events.push(record);
+      state.idToRevision.set(record.id, record.revision);
+      this.all.push(record);
+      this.nextPosition = Math.max(this.nextPosition, record.position + sizeOf(record));
+    }
+    if (recorded.length > 0) state.deleted = false;
+    const streamId = recorded[0]?.streamId;
+    if (streamId !== undefined) this.applyMetadata(streamId, recorded);
   }
 
   /** −1 for a stream without events or soft-deleted, as expected-version checks see it. */

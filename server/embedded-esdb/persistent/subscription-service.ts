@@ -7,6 +7,7 @@ import { AllSource } from './event-source/all-source';
 import type { EventSource } from './event-source/event-source';
 import { StreamSource } from './event-source/stream-source';
 import type { ConnectionOptions, ConnectionSink, GroupConnection } from './group-connection';
+import type { GroupConfig } from './group-config';
 import type { GroupInfo } from './group-info';
 import { toGroupKey } from './group-key';
 import { type GroupSettings, validateGroupSettings } from './settings';
@@ -24,12 +25,14 @@ export interface GroupSubscription {
 /** The `$all` pseudo-stream: groups on it see every committed event that passes their filter. */
 export const ALL_STREAM = '$all';
 
-interface GroupConfig {
-  readonly stream: string;
-  readonly group: string;
-  readonly settings: GroupSettings;
-  /** `$all` groups only; undefined means the default filter. */
-  readonly filter?: AllFilter;
+export interface SubscriptionServiceOptions {
+  /** Groups to load at start (read back from the data log). */
+  readonly groups?: readonly GroupConfig[];
+  /**
+   * Called with the whole configuration before a Create, Update or Delete takes effect; must be
+   * durable when it returns. A throw aborts the change.
+   */
+  readonly saveGroups?: (groups: readonly GroupConfig[]) => void;
 }
 
 /**
@@ -45,11 +48,18 @@ export class PersistentSubscriptionService {
   private readonly groups = new Map<string, SubscriptionGroup>();
   private readonly topics = new Map<string, Set<string>>();
   private readonly unsubscribeLog: () => void;
+  private readonly saveGroups: (groups: readonly GroupConfig[]) => void;
 
   constructor(
     private readonly log: EventLog,
     private readonly clock: Clock,
+    options: SubscriptionServiceOptions = {},
   ) {
+    this.saveGroups = options.saveGroups ?? (() => undefined);
+    for (const config of options.groups ?? []) {
+      this.configs.set(toGroupKey(config.stream, config.group), config);
+      this.startGroup(config);
+    }
     this.unsubscribeLog = log.onAppended((events) => this.onAppended(events));
   }
 
@@ -61,7 +71,8 @@ export class PersistentSubscriptionService {
     this.validate(stream, group, settings);
     const key = toGroupKey(stream, group);
     if (this.configs.has(key)) throw new PersistentSubscriptionError('exists', stream, group);
-    const config = { stream, group, settings, filter: stream === ALL_STREAM ? filter : undefined };
+    const config: GroupConfig = { stream, group, settings, ...(stream === ALL_STREAM && filter ? { filter } : {}) };
+    this.saveGroups([...this.configs.values(), config]);
     this.configs.set(key, config);
     this.startGroup(config);
   }
@@ -77,22 +88,28 @@ export class PersistentSubscriptionService {
     const existing = this.groups.get(key);
     const previous = this.configs.get(key);
     if (!existing || !previous) throw new PersistentSubscriptionError('does-not-exist', stream, group);
-    existing.shutdown();
     // Update carries no filter: a `$all` group keeps the one it was created with.
     const config = { ...previous, settings };
+    this.saveGroups([...this.configs.values()].map((c) => (c === previous ? config : c)));
+    existing.shutdown();
     this.configs.set(key, config);
     this.startGroup(config);
   }
 
-  /** Drops clients, forgets the group and deletes its checkpoint and parked streams. */
+  /**
+   * Drops clients, deletes the group's checkpoint and parked streams, then forgets the group (the
+   * configuration is saved last, so a crash in between leaves a group that restarts from scratch,
+   * never a deleted group whose old checkpoint a re-created one would pick up).
+   */
   delete(stream: string, group: string): void {
     const existing = this.requireGroup(stream, group);
     existing.shutdown();
+    this.log.deleteStream(existing.checkpointStream);
+    this.log.deleteStream(existing.parkedStream);
+    this.saveGroups([...this.configs.values()].filter((c) => toGroupKey(c.stream, c.group) !== existing.key));
     this.groups.delete(existing.key);
     this.configs.delete(existing.key);
     this.topics.get(stream)?.delete(group);
-    this.log.deleteStream(existing.checkpointStream);
-    this.log.deleteStream(existing.parkedStream);
   }
 
   getInfo(stream: string, group: string): GroupInfo {

@@ -1,0 +1,142 @@
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+
+/**
+ * An append-only file of checksummed records (the framing of the embedded server's data log).
+ *
+ * Layout: an 8-byte file header `SWESDB\0` + format version (1), then records of
+ *   u32 LE payload length | u32 LE CRC32(payload) | u32 LE CRC32(the first 8 bytes) | payload
+ * The header checksum lets a scan tell a real record start from random bytes.
+ *
+ * Durability: `append` writes one whole record and calls fdatasync before it returns, so a record
+ * that was acknowledged survives a process kill and a power loss. Only the last write can be torn.
+ *
+ * Recovery (`scanRecordFile`): a bad record that no valid record follows is a torn tail and is cut
+ * off (with a warning); a bad record followed by a valid one is corruption, which fails loudly with
+ * its byte offset instead of silently dropping or mis-reading what comes after it.
+ */
+export const FILE_HEADER = Buffer.from([0x53, 0x57, 0x45, 0x53, 0x44, 0x42, 0x00, 0x01]);
+const RECORD_HEADER = 12;
+
+export interface ScannedRecord {
+  readonly offset: number;
+  readonly payload: Buffer;
+}
+
+export interface ScanResult {
+  readonly records: ScannedRecord[];
+  /** Bytes of the file that hold the header and whole, valid records. */
+  readonly validLength: number;
+}
+
+export function encodeRecord(payload: Buffer): Buffer {
+  const record = Buffer.allocUnsafe(RECORD_HEADER + payload.length);
+  record.writeUInt32LE(payload.length, 0);
+  record.writeUInt32LE(crc32(payload), 4);
+  record.writeUInt32LE(crc32(record.subarray(0, 8)), 8);
+  payload.copy(record, RECORD_HEADER);
+  return record;
+}
+
+/** End offset of the valid record starting at `offset`, or undefined. */
+function validRecordEnd(file: Buffer, offset: number): number | undefined {
+  if (offset + RECORD_HEADER > file.length) return undefined;
+  if (crc32(file.subarray(offset, offset + 8)) !== file.readUInt32LE(offset + 8)) return undefined;
+  const end = offset + RECORD_HEADER + file.readUInt32LE(offset);
+  if (end > file.length) return undefined;
+  return crc32(file.subarray(offset + RECORD_HEADER, end)) === file.readUInt32LE(offset + 4) ? end : undefined;
+}
+
+/**
+ * Splits a record file's bytes into records.
+ * @throws Error naming the file and byte offset when the header is foreign or a record in the
+ *   middle is corrupt.
+ */
+export function scanRecordFile(file: Buffer, name: string, warn: (message: string) => void): ScanResult {
+  const headerBytes = Math.min(file.length, FILE_HEADER.length);
+  if (!file.subarray(0, headerBytes).equals(FILE_HEADER.subarray(0, headerBytes))) {
+    throw new Error(`${name} is not an embedded EventStoreDB data log (unknown file header); refusing to use it.`);
+  }
+  if (file.length < FILE_HEADER.length) {
+    if (file.length > 0) warn(`${name}: torn file header (${file.length} bytes) rewritten.`);
+    return { records: [], validLength: 0 };
+  }
+  const records: ScannedRecord[] = [];
+  let offset = FILE_HEADER.length;
+  while (offset < file.length) {
+    const end = validRecordEnd(file, offset);
+    if (end === undefined) break;
+    records.push({ offset, payload: file.subarray(offset + RECORD_HEADER, end) });
+    offset = end;
+  }
+  if (offset < file.length) {
+    for (let probe = offset + 1; probe + RECORD_HEADER <= file.length; probe++) {
+      if (validRecordEnd(file, probe) !== undefined) {
+        throw new Error(
+          `${name}: corrupt record at byte offset ${offset} followed by valid records (at ${probe}); ` +
+            'refusing to start. Restore the file from a backup or truncate it at that offset to drop everything after it.',
+        );
+      }
+    }
+    warn(`${name}: torn record at byte offset ${offset} (${file.length - offset} bytes at the end) truncated; it was never acknowledged.`);
+  }
+  return { records, validLength: offset };
+}
+
+/** Appends records to an open record file, one fdatasync per record. */
+export class RecordFileWriter {
+  private size: number;
+  private closed = false;
+
+  private constructor(private readonly fd: number) {
+    this.size = fstatSync(fd).size;
+  }
+
+  /**
+   * Reads `path` (creating it when missing), cuts off a torn tail, and opens it for appending.
+   * @throws Error from `scanRecordFile` when the file is foreign or corrupt in the middle.
+   */
+  static open(path: string, warn: (message: string) => void): { writer: RecordFileWriter; records: ScannedRecord[] } {
+    const fd = openSync(path, 'a+');
+    try {
+      const { records, validLength } = scanRecordFile(readFileSync(fd), path, warn);
+      if (validLength === 0) {
+        ftruncateSync(fd, 0);
+        writeSync(fd, FILE_HEADER);
+        fdatasyncSync(fd);
+      } else if (fstatSync(fd).size > validLength) {
+        ftruncateSync(fd, validLength);
+        fdatasyncSync(fd);
+      }
+      return { writer: new RecordFileWriter(fd), records };
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes one record and syncs it. On failure the partial record is cut off again, so a later
+   * record cannot follow garbage, and the error is rethrown.
+   */
+  append(payload: Buffer): void {
+    if (this.closed) throw new Error('the data log is closed');
+    const record = encodeRecord(payload);
+    try {
+      let written = 0;
+      while (written < record.length) written += writeSync(this.fd, record, written, record.length - written);
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      ftruncateSync(this.fd, this.size);
+      throw error;
+    }
+    this.size += record.length;
+  }
+
+  /** Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
+  }
+}
