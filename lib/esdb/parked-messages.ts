@@ -36,11 +36,13 @@ export async function readParkedWindow(client: EventStoreDBClient, stream: strin
 
 async function readLastEventNumber(client: EventStoreDBClient, name: string): Promise<number> {
   try {
+    let last = -1;
+    // Why no early return: leaving a read before its end keeps the gRPC call open, and dispose() then waits for it.
     for await (const entry of client.readStream(name, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
       const record = entry.link ?? entry.event;
-      if (record) return Number(record.revision);
+      if (record) last = Number(record.revision);
     }
-    return -1;
+    return last;
   } catch (error) {
     if (isStreamNotFound(error)) return -1;
     throw error;
