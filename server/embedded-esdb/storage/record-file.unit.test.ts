@@ -1,0 +1,63 @@
+import { describe, expect, test } from 'vitest';
+import { encodeRecord, FILE_HEADER, scanRecordFile } from './record-file';
+
+const payloads = [Buffer.from('first'), Buffer.from('second record'), Buffer.from('third')];
+const fileOf = (...parts: Buffer[]) => Buffer.concat([FILE_HEADER, ...parts]);
+
+function scan(file: Buffer) {
+  const warnings: string[] = [];
+  const result = scanRecordFile(file, 'test.log', (message) => warnings.push(message));
+  return { ...result, payloads: result.records.map((r) => r.payload.toString()), warnings };
+}
+
+describe('record file scan', () => {
+  test('reads every whole record back in order without warnings', () => {
+    const file = fileOf(...payloads.map(encodeRecord));
+    const result = scan(file);
+    expect(result.payloads).toEqual(['first', 'second record', 'third']);
+    expect(result.validLength).toBe(file.length);
+    expect(result.warnings).toEqual([]);
+  });
+
+  test.each([
+    ['a partial record header', 5],
+    ['a partial payload', 14],
+  ])('cuts off a torn tail with %s and warns with its offset', (_, keep) => {
+    const whole = fileOf(encodeRecord(payloads[0]!));
+    const result = scan(Buffer.concat([whole, encodeRecord(payloads[1]!).subarray(0, keep)]));
+    expect(result.payloads).toEqual(['first']);
+    expect(result.validLength).toBe(whole.length);
+    expect(result.warnings).toEqual([expect.stringContaining(`torn record at byte offset ${whole.length}`)]);
+  });
+
+  test('cuts off a zero-filled tail (a size extended without data)', () => {
+    const whole = fileOf(encodeRecord(payloads[0]!));
+    const result = scan(Buffer.concat([whole, Buffer.alloc(40)]));
+    expect(result.payloads).toEqual(['first']);
+    expect(result.validLength).toBe(whole.length);
+  });
+
+  test('refuses a corrupt record that valid records follow, naming its offset', () => {
+    const records = payloads.map(encodeRecord);
+    const file = fileOf(...records);
+    const second = FILE_HEADER.length + records[0]!.length;
+    file[second + 12 + 2]! ^= 0x01;
+    expect(() => scan(file)).toThrow(`corrupt record at byte offset ${second} `);
+  });
+
+  test('refuses a record whose length field is corrupt instead of treating the rest as a torn tail', () => {
+    const records = payloads.map(encodeRecord);
+    const file = fileOf(...records);
+    file.writeUInt32LE(1_000_000, FILE_HEADER.length);
+    expect(() => scan(file)).toThrow(`corrupt record at byte offset ${FILE_HEADER.length} `);
+  });
+
+  test('refuses a file with a foreign header', () => {
+    expect(() => scan(Buffer.from('SQLite format 3\0'))).toThrow('unknown file header');
+  });
+
+  test('treats an empty file or a torn file header as an empty log', () => {
+    expect(scan(Buffer.alloc(0)).validLength).toBe(0);
+    expect(scan(FILE_HEADER.subarray(0, 3)).validLength).toBe(0);
+  });
+});
