@@ -9,7 +9,7 @@ export interface StandaloneOptions {
 }
 
 /** @throws Error listing every problem with the arguments (and the usage line). */
-export function parseStandaloneArgs(argv: readonly string[], env: NodeJS.ProcessEnv): StandaloneOptions {
+export function parseStandaloneArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): StandaloneOptions {
   let values: { port?: string; host?: string; 'data-dir'?: string };
   try {
     ({ values } = parseArgs({
