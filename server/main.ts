@@ -6,16 +6,21 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import next from 'next';
+import type { SubwatchConfigFile } from '../lib/config/proxies-schema';
 import { ConfigError, parseConfig, type Config } from '../lib/config/schema';
 import { createLogger, redactConnectionString } from './logger';
 import { publishRuntime } from './registry';
 import { createRuntime, DEMO_GROUP, DEMO_STREAM } from './runtime';
+import { loadSubwatchConfigFile } from './load-config-file';
 import { createShutdownManager } from './shutdown';
 
 async function main(): Promise<void> {
   let config: Config;
+  let configFile: SubwatchConfigFile | undefined;
   try {
     config = parseConfig(process.env);
+    // Before anything starts: a bad file fails at boot with every problem listed.
+    configFile = loadSubwatchConfigFile(config.configFile);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`subwatch: ${error.message}\n`);
@@ -34,7 +39,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const runtime = await createRuntime(config, logger);
+  const runtime = await createRuntime(config, logger, { configFile: configFile ?? null });
   shutdown.register('runtime', runtime.stop);
   publishRuntime(runtime.service);
   shutdown.register('registry', () => publishRuntime(undefined));

@@ -15,6 +15,7 @@ import {
 import type { Logger } from 'pino';
 import type { Epoch, LiveEvent } from '../lib/api/schemas';
 import type { SubwatchService, SubscriptionRef } from '../lib/api/service';
+import { ConfigFileError, type SubwatchConfigFile } from '../lib/config/proxies-schema';
 import type { Config } from '../lib/config/schema';
 import type { DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
@@ -38,11 +39,14 @@ import {
   type DeduplicatingSubscriber,
 } from '../lib/subscriber/deduplicating-subscriber';
 import { createFaultProxy, type FaultProxy } from './chaos/fault-proxy';
+import { startConfiguredProxies, toPruneRetentionMs } from './configured-proxies';
 import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
 import { createDemoProducer, type DemoProducer } from './demo/demo-producer';
 import { createFaultSchedule } from './demo/fault-schedule';
+import { FRAUD_CHECK_GROUP } from './demo/fraud-check';
 import { startFraudCheckDemo } from './demo/fraud-check-demo';
 import { startEmbeddedEsdb, type EmbeddedEsdb } from './embedded-esdb';
+import { loadSubwatchConfigFile } from './load-config-file';
 import { createParkedService } from './parked-service';
 import { instrumentSubscriberOptions } from './metrics-wiring';
 
@@ -66,7 +70,25 @@ interface Proxied {
 
 const keyOf = (ref: SubscriptionRef) => `${ref.stream}::${ref.group}`;
 
-export async function createRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export interface RuntimeOptions {
+  /**
+   * The parsed config file (server/main.ts loads it before anything starts); `null` = none.
+   * Omitted: loaded here from `config.configFile` (or ./subwatch.config.json when present).
+   */
+  configFile?: SubwatchConfigFile | null;
+}
+
+/** @throws ConfigError / ConfigFileError (before anything is started) when the config file is invalid. */
+export async function createRuntime(config: Config, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const configFile = options.configFile === undefined ? loadSubwatchConfigFile(config.configFile) : (options.configFile ?? undefined);
+  if (configFile && config.demo.enabled) {
+    const demoKeys = new Set([keyOf({ stream: DEMO_STREAM, group: DEMO_GROUP }), keyOf({ stream: DEMO_STREAM, group: FRAUD_CHECK_GROUP })]);
+    const clashes = configFile.proxies.flatMap((p, i) =>
+      demoKeys.has(keyOf(p)) ? [`proxies[${i}]: ${p.stream}/${p.group} is a demo group; pick another group or set SUBWATCH_DEMO=0`] : [],
+    );
+    if (clashes.length > 0) throw new ConfigFileError(configFile.source, clashes);
+  }
+
   const stops: Array<{ name: string; stop: () => Promise<void> | void }> = [];
   const onStop = (name: string, stop: () => Promise<void> | void) => stops.push({ name, stop });
   let stopping: Promise<void> | undefined;
@@ -102,7 +124,9 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
     const store: DedupStore = createSqliteDedupStore({ path: path.join(config.dataDir, 'subwatch.db') });
     onStop('dedup store', () => store.close());
     // DESIGN.md §6: done keys older than the retention (default 7 days) are pruned in the background.
-    const pruner = createDedupPruner({ store, retentionMs: DEFAULT_RETENTION_MS, logger: logger.child({ component: 'pruner' }) });
+    // The store prunes all scopes at once: it keeps keys for the longest retention of any proxy.
+    const retentionMs = toPruneRetentionMs(configFile?.proxies ?? [], DEFAULT_RETENTION_MS, config.demo.enabled);
+    const pruner = createDedupPruner({ store, retentionMs, logger: logger.child({ component: 'pruner' }) });
     pruner.start();
     onStop('dedup pruner', () => pruner.stop());
 
@@ -117,6 +141,20 @@ export async function createRuntime(config: Config, logger: Logger): Promise<Run
       const fraudCheck = await startFraudCheckDemo({ client, stream: DEMO_STREAM, store, logger, emit, instrument: (o) => instrumentSubscriberOptions(metrics, o) });
       onStop('fraud-check demo', fraudCheck.stop);
       proxied.set(keyOf(fraudCheck.ref), fraudCheck);
+    }
+
+    if (configFile && configFile.proxies.length > 0) {
+      const configured = await startConfiguredProxies({
+        proxies: configFile.proxies,
+        client,
+        store,
+        logger,
+        emit,
+        instrument: (o) => instrumentSubscriberOptions(metrics, o),
+      });
+      onStop('configured proxies', configured.stop);
+      for (const p of configured.proxied) proxied.set(keyOf(p.ref), p);
+      logger.info({ configFile: configFile.source, proxies: configured.proxied.length }, 'config file proxies started');
     }
 
     const monitor: SubscriptionMonitor = createSubscriptionMonitor({
