@@ -111,7 +111,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
 
     let embedded: EmbeddedEsdb | undefined;
     if (config.esdb.connectionString === undefined) {
-      const server = await startEmbeddedEsdb({ host: '127.0.0.1', port: config.esdb.embeddedPort });
+      const server = await startEmbeddedEsdb({ host: '127.0.0.1', port: config.esdb.embeddedPort, dataDir: path.join(config.dataDir, 'embedded-esdb') });
       embedded = server;
       onStop('embedded EventStoreDB', () => server.stop());
       logger.info({ port: server.port }, 'embedded EventStoreDB-compatible server listening');
