@@ -11,4 +11,10 @@ export const queryKeys = {
     forGroup: (stream: string, group: string) => ['epochs', stream, group] as const,
     list: (stream: string, group: string, limit: number) => ['epochs', stream, group, limit] as const,
   },
+  parked: {
+    all: ['parked'] as const,
+    forGroup: (stream: string, group: string) => ['parked', stream, group] as const,
+    /** `from` null = from the oldest visible parked message. */
+    page: (stream: string, group: string, from: number | null, limit: number) => ['parked', stream, group, from, limit] as const,
+  },
 };

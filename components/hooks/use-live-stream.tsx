@@ -26,9 +26,13 @@ export interface LiveStatus {
   serverError: string | null;
   /** The latest park/replay/reconnect outcome pushed by the server. */
   lastAction: ActionOutcome | null;
+  /** The most recent action outcomes (newest first, at most RECENT_ACTIONS). */
+  recentActions: ActionOutcome[];
 }
 
-const initialStatus: LiveStatus = { state: 'idle', lastSnapshotAt: null, serverError: null, lastAction: null };
+const RECENT_ACTIONS = 20;
+
+const initialStatus: LiveStatus = { state: 'idle', lastSnapshotAt: null, serverError: null, lastAction: null, recentActions: [] };
 const LiveStatusContext = createContext<LiveStatus>(initialStatus);
 
 /** Parses one SSE data field against its schema; a malformed frame is logged and skipped, never thrown. */
@@ -98,7 +102,10 @@ export function useLiveStream(enabled: boolean): LiveStatus {
       });
       source.addEventListener('action', (event) => {
         const parsed = parseFrame(actionOutcomeSchema, (event as MessageEvent<string>).data, 'action');
-        if (parsed) setStatus((s) => ({ ...s, lastAction: parsed }));
+        if (!parsed) return;
+        setStatus((s) => ({ ...s, lastAction: parsed, recentActions: [parsed, ...s.recentActions].slice(0, RECENT_ACTIONS) }));
+        // A park or replay changes the parked stream: refetch what is shown of it.
+        void queryClient.invalidateQueries({ queryKey: queryKeys.parked.forGroup(parsed.stream, parsed.group) });
       });
       source.addEventListener('error', () => {
         source?.close();

@@ -139,6 +139,8 @@ describe('parked messages', () => {
       // stopAt is absolute: after the truncation the rest needs stopAt 3, not 1.
       expect(await replayParkedMessages(client, { ...ref, stopAt: 3 })).toEqual({ requested: 1, parkedBefore: 1 });
       await waitFor(() => parked.replayed.length === 3, { message: 'the last replayed delivery' });
+      // A stopAt at or below the truncation covers nothing and is not sent (it could replay everything).
+      expect(await replayParkedMessages(client, { ...ref, stopAt: 1 })).toEqual({ requested: 0, parkedBefore: 0 });
       await waitFor(async () => (await readParkedWindow(client, ref.stream, ref.group)).total === 0, { message: 'nothing parked' });
       expect(parked.failures).toEqual([]);
     } finally {

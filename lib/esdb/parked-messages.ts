@@ -106,8 +106,12 @@ export async function replayParkedMessages(
   input: { stream: string; group: string; stopAt?: number },
 ): Promise<ReplayResponse> {
   const window = await readParkedWindow(client, input.stream, input.group);
+  const requested = toReplayCount(window, input.stopAt);
+  // Why: with a stopAt at or below `$tb` the server's "stop when event number == stopAt" never
+  // matches (esdb-semantics §3.3), so asking it could replay everything instead of nothing.
+  if (input.stopAt !== undefined && requested === 0) return { requested: 0, parkedBefore: window.total };
   const options = input.stopAt === undefined ? {} : { stopAt: input.stopAt };
   if (input.stream === '$all') await client.replayParkedMessagesToAll(input.group, options);
   else await client.replayParkedMessagesToStream(input.stream, input.group, options);
-  return { requested: toReplayCount(window, input.stopAt), parkedBefore: window.total };
+  return { requested, parkedBefore: window.total };
 }

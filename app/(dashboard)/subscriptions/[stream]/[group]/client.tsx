@@ -12,6 +12,9 @@ import { ApiError } from '@/components/hooks/api-client';
 import { useEpochs } from '@/components/hooks/use-epochs';
 import { useSubscription } from '@/components/hooks/use-subscription';
 import { LiveBanner } from '@/components/layout/live-banner';
+import { ParkForm } from '@/components/parked/park-form';
+import { ParkedBrowser } from '@/components/parked/parked-browser';
+import { RecentActions } from '@/components/parked/recent-actions';
 import { ConnectionsTable } from '@/components/subscriptions/connections-table';
 import { HealthBadge } from '@/components/subscriptions/health-badge';
 import { ReconnectButton } from '@/components/subscriptions/reconnect-button';
@@ -163,6 +166,18 @@ function Detail({ stream, group }: Props) {
               ) : (
                 <div className="chart chart-empty">Not proxied by subwatch: no epochs.</div>
               )}
+            </Card>
+          </div>
+          <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} />
+          <div className="grid-2">
+            <Card
+              title="Park a message in flight"
+              description="Parks a delivery subwatch's subscriber holds right now (in the sink or waiting for a retry), by its event id."
+            >
+              <ParkForm stream={stream} group={group} proxied={data.summary.proxied} />
+            </Card>
+            <Card title="Recent actions" description="Park, replay and reconnect outcomes for this group, live from the server.">
+              <RecentActions stream={stream} group={group} />
             </Card>
           </div>
           {data.summary.proxied && (

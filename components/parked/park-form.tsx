@@ -1,0 +1,78 @@
+'use client';
+
+import { useState } from 'react';
+
+import { usePark } from '../hooks/use-park';
+import { useAccess } from '../hooks/use-session';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Operator park of a delivery subwatch's subscriber holds (in the sink or waiting for a retry),
+ * by original event id — e.g. one a failing sink keeps retrying (the id is in subwatch's log).
+ */
+export function ParkForm({ stream, group, proxied }: { stream: string; group: string; proxied: boolean }) {
+  const { canWrite, loading } = useAccess();
+  const park = usePark(stream, group);
+  const disabledReason = loading
+    ? null
+    : !canWrite
+      ? 'Log in to park messages (read-only view).'
+      : !proxied
+        ? 'Only deliveries held by a subscriber of this subwatch instance can be parked; this group is not proxied.'
+        : null;
+  const [eventId, setEventId] = useState('');
+  const [reason, setReason] = useState('');
+  const trimmed = eventId.trim();
+  const valid = UUID.test(trimmed);
+  const disabled = disabledReason !== null;
+
+  let outcome: { tone: 'ok' | 'error'; text: string } | null = null;
+  if (park.isSuccess) outcome = { tone: 'ok', text: `Parked ${park.variables.eventId}.` };
+  else if (park.isError) outcome = { tone: 'error', text: park.error.message };
+
+  return (
+    <form
+      className="park-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (valid) park.mutate({ eventId: trimmed, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      }}
+    >
+      <div className="park-fields">
+        <label>
+          <span>Event id</span>
+          <input
+            className="input mono"
+            placeholder="00000000-0000-0000-0000-000000000000"
+            value={eventId}
+            onChange={(event) => setEventId(event.target.value)}
+            disabled={disabled}
+            aria-invalid={trimmed !== '' && !valid}
+            spellCheck={false}
+            autoComplete="off"
+            data-testid="park-event-id"
+          />
+        </label>
+        <label>
+          <span>Reason</span>
+          <input
+            className="input"
+            placeholder="Why it is parked (shown in the parked list)"
+            maxLength={500}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            disabled={disabled}
+            data-testid="park-reason"
+          />
+        </label>
+        <button type="submit" className="button" disabled={disabled || !valid || park.isPending} data-testid="park-submit">
+          {park.isPending ? 'Parking…' : 'Park'}
+        </button>
+      </div>
+      <p className={`action-note park-note${outcome ? ` action-${outcome.tone}` : ''}`} aria-live="polite" data-testid="park-outcome">
+        {outcome?.text ?? disabledReason ?? (trimmed !== '' && !valid ? 'An event id is a UUID.' : '\u00a0')}
+      </p>
+    </form>
+  );
+}
