@@ -1,6 +1,7 @@
 /**
  * `npm run esdb` as a real child process with `--data-dir`: state written before the process is
- * stopped (SIGTERM) or killed (SIGKILL, no shutdown code runs) is there after a restart.
+ * stopped (SIGTERM) or killed (SIGKILL, no shutdown code runs) is there when the data directory
+ * is opened again.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EventStoreDBClient, jsonEvent, persistentSubscriptionToStreamSettingsFromDefaults, START } from '@eventstore/db-client';
 import { afterEach, describe, expect, test } from 'vitest';
+import { createEsdbServer } from './create-esdb-server';
 import { collectDeliveries } from './testing/collect-deliveries';
 import { waitUntil } from './testing/wait-until';
 
@@ -72,7 +74,11 @@ describe('npm run esdb with --data-dir', () => {
       const exit = await exited(first.child);
       expect(signal === 'SIGTERM' ? exit.code : exit.signal).toBe(signal === 'SIGTERM' ? 0 : 'SIGKILL');
 
-      const second = await startStandalone(dataDir);
+      // Read back in-process: one child process per case keeps the suite fast.
+      const server = await createEsdbServer({ port: 0, dataDir });
+      cleanups.push(() => server.stop());
+      const second = { client: EventStoreDBClient.connectionString(server.connectionString) };
+      cleanups.push(() => second.client.dispose());
       const events = [];
       for await (const resolved of second.client.readStream(stream)) events.push(resolved.event?.data);
       expect(events).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
