@@ -39,16 +39,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
-  const runtime = await createRuntime(config, logger, { configFile: configFile ?? null });
-  shutdown.register('runtime', runtime.stop);
-  publishRuntime(runtime.service);
-  shutdown.register('registry', () => publishRuntime(undefined));
-
-  const app = next({ dev: config.dev, dir: path.join(__dirname, '..'), hostname: config.http.host, port: config.http.port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-
+  // Bind the dashboard port first: a port conflict fails in milliseconds, before anything starts.
+  let handle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
   const server = http.createServer((req, res) => {
+    if (!handle) {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });
+      res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'subwatch is starting' } }));
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -69,6 +67,15 @@ async function main(): Promise<void> {
     setTimeout(() => server.closeAllConnections(), 1000).unref();
     await closed;
   });
+
+  const runtime = await createRuntime(config, logger, { configFile: configFile ?? null });
+  shutdown.register('runtime', runtime.stop);
+  publishRuntime(runtime.service);
+  shutdown.register('registry', () => publishRuntime(undefined));
+
+  const app = next({ dev: config.dev, dir: path.join(__dirname, '..'), hostname: config.http.host, port: config.http.port });
+  await app.prepare();
+  handle = app.getRequestHandler();
 
   const { port } = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
