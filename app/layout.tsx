@@ -6,6 +6,9 @@ import { Providers } from '@/components/providers';
 
 import './globals.css';
 
+// Every page renders per request: its scripts carry the CSP nonce that proxy.ts makes per request.
+export const dynamic = 'force-dynamic';
+
 export const metadata: Metadata = {
   title: { default: 'subwatch', template: '%s · subwatch' },
   description: 'Live dashboard and deduplicating proxy for EventStoreDB / KurrentDB persistent subscriptions',
