@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { describe, expect, test } from 'vitest';
-import { startEmbeddedEsdb } from './index';
+import { createEsdbServer, startEmbeddedEsdb } from './index';
 import { waitUntil } from './testing/wait-until';
 
 function isRunning(pid: number): boolean {
@@ -31,6 +33,26 @@ describe('startEmbeddedEsdb (server in a child process)', () => {
       await first;
     }
     expect(isRunning(server.pid!)).toBe(false);
+  });
+
+  test('with a dataDir the child process keeps what was written there for the next start', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'embedded-esdb-'));
+    try {
+      const server = await startEmbeddedEsdb({ port: 0, dataDir });
+      const client = EventStoreDBClient.connectionString(server.connectionString);
+      await client.appendToStream('kept-stream', jsonEvent({ type: 'x', data: { kept: true } }));
+      await client.dispose();
+      await server.stop();
+
+      const reopened = await createEsdbServer({ port: 0, dataDir });
+      try {
+        expect(reopened.log.readStream('kept-stream', { from: 'start', direction: 'forwards', maxCount: 10 }).map((e) => e.type)).toEqual(['x']);
+      } finally {
+        await reopened.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('a port that is already taken rejects with EADDRINUSE and the port', async () => {
