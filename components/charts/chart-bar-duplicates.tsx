@@ -5,7 +5,6 @@ import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis
 import { formatCount, formatExact } from '../format';
 import type { DuplicatesPoint } from './duplicates-series';
 
-
 /** "Duplicates suppressed per reconnect": one bar per epoch. Presentational; shaping is in duplicates-series.ts. */
 export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
   return (
@@ -28,6 +27,7 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
             axisLine={false}
             width={44}
             tick={{ fill: 'var(--muted)', fontSize: 12 }}
+            label={{ value: 'duplicates', angle: -90, position: 'insideLeft', fill: 'var(--muted)', fontSize: 12, dy: 36 }}
           />
           <Tooltip
             cursor={{ fill: 'var(--hover)' }}
@@ -39,9 +39,10 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
               fontSize: 13,
             }}
             labelFormatter={(epoch) => `Epoch #${String(epoch)}`}
+            separator=": "
             formatter={(value) => [formatExact(Number(value)), 'Duplicates suppressed']}
           />
-          <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} minPointSize={2} radius={[3, 3, 0, 0]}>
+          <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} radius={[3, 3, 0, 0]}>
             {data.map((point) => (
               <Cell key={point.epoch} fill={point.open ? 'var(--accent-muted)' : 'var(--accent)'} />
             ))}

@@ -52,7 +52,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
       </td>
       <td className="cell-status">{s.status}</td>
       <Num value={s.connections} />
-      <td className="num" title={`${formatExact(s.inFlight)} in flight of a ${formatExact(s.bufferSize)} buffer`}>
+      <td className="num" title={`${formatExact(s.inFlight)} unacked messages in flight; consumers have ${formatExact(s.bufferSize)} slots in total`}>
         {formatCount(s.inFlight)}
         <span className="muted"> / {formatCount(s.bufferSize)}</span>
       </td>
@@ -66,7 +66,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
           <td className="cell-subscriber">
             <SubscriberStateChip state={sub.state} />
             <span className="muted epoch-tag" title="Current epoch (connection number)">
-              #{sub.epoch}
+              epoch {sub.epoch}
             </span>
           </td>
           <Num value={sub.received} testId="received" />
@@ -100,14 +100,14 @@ export function SubscriptionsTable({ subscriptions, loading }: { subscriptions: 
             <th scope="col" className="num" title="Connections on the server">
               Conns
             </th>
-            <th scope="col" className="num" title="In-flight messages / history buffer size">
+            <th scope="col" className="num" title="Unacked messages in flight / total consumer slots (sum of the connections' buffer sizes)">
               In flight
             </th>
             <th scope="col" className="num">
               Parked
             </th>
-            <th scope="col" className="num" title="Events between the last checkpoint and the last known event">
-              Behind
+            <th scope="col" className="num" title="Events after the last checkpoint (lastKnown − lastCheckpointed): what a server restart would redeliver">
+              Uncheckpointed
             </th>
             <th scope="col" className="num" title="Events per second">
               Rate/s

@@ -74,12 +74,11 @@ function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail;
   if (!sub) return null;
   return (
     <div className="stats-row" data-testid="proxy-counters">
-      <Stat label="Received" value={formatCount(sub.received)} title={formatExact(sub.received)} testId="stat-received" />
-      <Stat label="Delivered" value={formatCount(sub.delivered)} title={formatExact(sub.delivered)} testId="stat-delivered" />
+      <Stat label="Received" value={formatExact(sub.received)} testId="stat-received" />
+      <Stat label="Delivered" value={formatExact(sub.delivered)} testId="stat-delivered" />
       <Stat
         label="Duplicates suppressed"
-        value={formatCount(sub.duplicatesSuppressed)}
-        title={formatExact(sub.duplicatesSuppressed)}
+        value={formatExact(sub.duplicatesSuppressed)}
         hint={openEpochDuplicates === null ? '\u00a0' : `${formatCount(openEpochDuplicates)} in this epoch`}
       />
       <Stat label="Current epoch" value={`#${sub.epoch}`} testId="stat-epoch" />
@@ -95,7 +94,7 @@ function ServerStats({ detail }: { detail: SubscriptionDetail }) {
     ['Connections', formatCount(s.connections)],
     ['In flight / buffer', `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}`],
     ['Parked', formatCount(s.parked), formatExact(s.parked)],
-    ['Behind', formatCount(s.behind), formatExact(s.behind)],
+    ['Uncheckpointed', formatCount(s.behind), `${formatExact(s.behind)} events after the last checkpoint: a server restart would redeliver them`],
     ['Rate', `${formatRate(s.ratePerSecond)} /s`],
     ['Last checkpointed', formatPosition(s.lastCheckpointed)],
     ['Last known', formatPosition(s.lastKnown)],
