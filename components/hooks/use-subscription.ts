@@ -18,7 +18,7 @@ export function useSubscription(stream: string, group: string) {
     queryKey: queryKeys.subscriptions.detail(stream, group),
     queryFn: ({ signal }) => fetchJson(subscriptionPath(stream, group), subscriptionDetailSchema, { signal }),
     enabled: canRead,
-    // Connections and settings are not in snapshots: refresh them now and then.
-    refetchInterval: live.state === 'open' ? 15_000 : FALLBACK_POLL_MS,
+    // Per-connection stats are not in snapshots: refresh them often enough to read as live.
+    refetchInterval: live.state === 'open' ? 3_000 : FALLBACK_POLL_MS,
   });
 }
