@@ -134,6 +134,11 @@ interface DeliveryContext {
   tracked: Tracked;
 }
 
+/**
+ * Creates the subscriber of one group (`stream` may be `$all`); `start()` connects. The group must
+ * exist: while it is missing the subscriber retries with backoff (state `backoff`).
+ * @throws Error listing every misuse (empty stream/group, neither client nor source, bad bufferSize).
+ */
 export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOptions): DeduplicatingSubscriber {
   const problems: string[] = [];
   if (!options.stream) problems.push('stream must not be empty');

@@ -58,7 +58,12 @@ const MAX_BODY_BYTES = 4_096;
 
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 5_000;
 
-/** @throws Error when the URL is not http(s), timeoutMs is not positive, or a reserved header is configured. */
+/**
+ * A Sink that POSTs each delivery to `url` (mapping and body in the file comment). Credentials in
+ * the URL (`https://user:pass@host/…`) are sent as Basic authorization.
+ * @throws Error when the URL is not http(s), timeoutMs is not positive, a header is invalid or
+ * reserved (content-type, idempotency-key, …), or URL credentials clash with an authorization header.
+ */
 export function createWebhookSink(options: WebhookSinkOptions): Sink {
   const problems: string[] = [];
   let url: URL | undefined;
