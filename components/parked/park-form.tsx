@@ -58,7 +58,7 @@ export function ParkForm({ stream, group, proxied }: { stream: string; group: st
           <span>Reason</span>
           <input
             className="input"
-            placeholder="Why it is parked (shown in the parked list)"
+            placeholder="Shown in the parked list"
             maxLength={500}
             value={reason}
             onChange={(event) => setReason(event.target.value)}

@@ -77,7 +77,7 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
       {groups.map((g) => {
         const label = toReasonLabel(g.reason);
         return (
-          <section key={g.reason} className="parked-group" data-testid="parked-group" data-reason={g.reason}>
+          <section key={g.reason} className="parked-group" data-testid="parked-group" data-reason={label.text}>
             <header className="parked-group-header">
               <h3 className="parked-reason" data-testid="parked-reason">
                 {label.text}

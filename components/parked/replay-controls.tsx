@@ -127,7 +127,7 @@ export function ReplayProgressNote({
     return () => clearInterval(timer);
   }, [settled]);
 
-  const counts = `Parked: ${formatExact(watched.parkedBefore)} before → ${formatExact(parkedNow)} now.`;
+  const counts = `Parked now: ${formatExact(parkedNow)} (was ${formatExact(watched.parkedBefore)}; new messages may be parked meanwhile).`;
   let tone: 'ok' | 'warn' | 'info' = 'info';
   let text: string;
   if (progress.state === 'done') {

@@ -19,7 +19,7 @@ export interface FraudCheck {
 }
 
 export function createFraudCheck(options: { limitCents?: number } = {}): FraudCheck {
-  const limitCents = options.limitCents ?? 80_000;
+  const limitCents = options.limitCents ?? 70_000;
   /** Ids parked by this process: their next delivery is a replay after review. */
   const parkedIds = new Set<string>();
   const counts = { checked: 0, parked: 0, approvedAfterReview: 0 };
