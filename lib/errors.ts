@@ -9,6 +9,7 @@ export type AppErrorCode =
   | 'UNAVAILABLE'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export class AppError extends Error {
@@ -30,6 +31,7 @@ const CODES: ReadonlySet<string> = new Set<AppErrorCode>([
   'UNAVAILABLE',
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'RATE_LIMITED',
   'INTERNAL',
 ]);
 
@@ -51,6 +53,7 @@ const STATUS: Record<AppErrorCode, number> = {
   UNAVAILABLE: 503,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  RATE_LIMITED: 429,
   INTERNAL: 500,
 };
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import next from 'next';
 import type { SubwatchConfigFile } from '../lib/config/proxies-schema';
 import { ConfigError, parseConfig, type Config } from '../lib/config/schema';
+import { CLIENT_ADDRESS_HEADER } from '../lib/http/client-address';
 import { createLogger, redactConnectionString } from './logger';
 import { publishRuntime } from './registry';
 import { createRuntime, DEMO_GROUP, DEMO_STREAM } from './runtime';
@@ -47,6 +48,8 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'subwatch is starting' } }));
       return;
     }
+    // The peer address for per-client rate limits; overwrites any value the client sent.
+    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? 'unknown';
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error, url: req.url }, 'request handler failed');
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });

@@ -1,6 +1,6 @@
 import { type z } from 'zod';
 
-import { AppError, toHttpError } from '../../../lib/errors';
+import { AppError, isAppError, toHttpError } from '../../../lib/errors';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -14,7 +14,14 @@ export function json(body: unknown, status = 200, headers?: HeadersInit): Respon
 export function errorResponse(error: unknown, route: string): Response {
   const { status, body } = toHttpError(error);
   if (status >= 500) console.error(`[api] ${route} failed`, error);
-  return Response.json(body, { status, headers: NO_STORE });
+  return Response.json(body, { status, headers: { ...NO_STORE, ...retryAfter(error) } });
+}
+
+/** RATE_LIMITED errors carry `details.retryAfterSeconds` (app/api/_shared/rate-limit.ts). */
+function retryAfter(error: unknown): Record<string, string> {
+  if (!isAppError(error) || error.code !== 'RATE_LIMITED') return {};
+  const seconds = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof seconds === 'number' ? { 'retry-after': String(seconds) } : {};
 }
 
 /** Runs a handler body and maps whatever it throws (the "map errors" step of a thin route). */

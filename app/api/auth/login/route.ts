@@ -3,6 +3,7 @@ import { AppError } from '@/lib/errors';
 import { getRuntime } from '@/server/registry';
 
 import { rejectCrossOrigin, safeEqual, sessionCookie } from '../../_shared/auth';
+import { enforceRateLimit } from '../../_shared/rate-limit';
 import { handle, json, parseOrThrow, readJson } from '../../_shared/respond';
 
 export const dynamic = 'force-dynamic';
@@ -11,6 +12,7 @@ export const runtime = 'nodejs';
 /** `{token}` → session cookie (HttpOnly, SameSite=Strict, value derived from the token). */
 export function POST(request: Request): Promise<Response> {
   return handle('POST /api/auth/login', async () => {
+    enforceRateLimit(request, 'login');
     rejectCrossOrigin(request);
     const { token } = parseOrThrow(loginRequestSchema, await readJson(request));
     const { auth } = getRuntime();
