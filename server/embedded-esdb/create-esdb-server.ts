@@ -28,6 +28,11 @@ export interface EsdbServerOptions {
    * (created when missing) and load it at start. Without it everything is in memory only.
    */
   readonly dataDir?: string;
+  /**
+   * Serve TLS with this PEM certificate chain and key (like a secure node; clients connect with
+   * `tls=true`). No authentication either way. Default: insecure (`tls=false`).
+   */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
   /** Recoverable storage problems (a torn tail cut off at start). Default: one line on stderr. */
   readonly warn?: (message: string) => void;
 }
@@ -35,7 +40,7 @@ export interface EsdbServerOptions {
 export interface EsdbServer {
   readonly host: string;
   readonly port: number;
-  /** `esdb://HOST:PORT?tls=false` */
+  /** `esdb://HOST:PORT?tls=false`, or `?tls=true` with `tls` (add `&tlsCAFile=…` for a private CA). */
   readonly connectionString: string;
   /** Data directory in use, if durable. */
   readonly dataDir: string | undefined;
@@ -99,7 +104,10 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
 
   try {
     boundPort = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(`${host}:${requestedPort}`, ServerCredentials.createInsecure(), (error, port) => {
+      const credentials = options.tls
+        ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false)
+        : ServerCredentials.createInsecure();
+      server.bindAsync(`${host}:${requestedPort}`, credentials, (error, port) => {
         if (error) reject(toBindError(error, host, requestedPort));
         else resolve(port);
       });
@@ -132,7 +140,7 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
   return {
     host,
     port: boundPort,
-    connectionString: `esdb://${host}:${boundPort}?tls=false`,
+    connectionString: `esdb://${host}:${boundPort}?tls=${options.tls ? 'true' : 'false'}`,
     dataDir: options.dataDir,
     log,
     subscriptions,

@@ -3,7 +3,7 @@ import { parseStandaloneArgs } from './standalone-args';
 
 describe('npm run esdb arguments', () => {
   test('defaults to 127.0.0.1:2113 in memory', () => {
-    expect(parseStandaloneArgs([], {})).toEqual({ host: '127.0.0.1', port: 2113, dataDir: undefined });
+    expect(parseStandaloneArgs([], {})).toEqual({ host: '127.0.0.1', port: 2113, dataDir: undefined, tls: undefined });
   });
 
   test('takes --port, --host and --data-dir, and --port wins over EMBEDDED_ESDB_PORT', () => {
@@ -11,6 +11,7 @@ describe('npm run esdb arguments', () => {
       host: '0.0.0.0',
       port: 0,
       dataDir: 'data/esdb',
+      tls: undefined,
     });
   });
 
@@ -24,7 +25,15 @@ describe('npm run esdb arguments', () => {
     );
   });
 
+  test('takes --tls-cert and --tls-key together', () => {
+    expect(parseStandaloneArgs(['--tls-cert', 'server.pem', '--tls-key', 'server.key'], {}).tls).toEqual({
+      certFile: 'server.pem',
+      keyFile: 'server.key',
+    });
+    expect(() => parseStandaloneArgs(['--tls-cert', 'server.pem'], {})).toThrow('--tls-cert and --tls-key go together');
+  });
+
   test('rejects unknown options with the usage line', () => {
-    expect(() => parseStandaloneArgs(['--tls-cert', 'x.pem'], {})).toThrow(/--tls-cert[\s\S]*usage: npm run esdb/);
+    expect(() => parseStandaloneArgs(['--tls', 'x.pem'], {})).toThrow(/--tls[\s\S]*usage: npm run esdb/);
   });
 });

@@ -1,15 +1,19 @@
 /**
- * `npm run esdb [-- --port N --host H --data-dir DIR]`: the embedded server alone, usable by any
- * app like a single insecure node. Port: `--port`, else EMBEDDED_ESDB_PORT, else 2113 (0 = any
+ * `npm run esdb [-- --port N --host H --data-dir DIR --tls-cert PEM --tls-key PEM]`: the embedded
+ * server alone, usable by any app like a single node (insecure unless a certificate is given). Port: `--port`, else EMBEDDED_ESDB_PORT, else 2113 (0 = any
  * free port). Host: 127.0.0.1. Without `--data-dir` everything is kept in memory only.
  * Prints the connection string once it listens; stops on SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { createEsdbServer } from './create-esdb-server';
 import { parseStandaloneArgs } from './standalone-args';
 
 async function main(): Promise<void> {
-  const options = parseStandaloneArgs(process.argv.slice(2), process.env);
-  const server = await createEsdbServer(options);
+  const { tls, ...options } = parseStandaloneArgs(process.argv.slice(2), process.env);
+  const server = await createEsdbServer({
+    ...options,
+    tls: tls && { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
+  });
   const storage = server.dataDir === undefined ? 'in memory only' : `data in ${server.dataDir}`;
   process.stdout.write(`embedded EventStoreDB-compatible server listening (${storage}): ${server.connectionString}\n`);
   const shutdown = (signal: string) => {
