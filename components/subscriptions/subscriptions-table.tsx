@@ -13,16 +13,17 @@ import { subscriptionHref } from './subscription-href';
 
 const COLUMNS = 12;
 
-function Num({ value, testId, muted }: { value: number | null; testId?: string; muted?: boolean }) {
+/** `optional` columns are hidden on narrow screens (globals.css `.col-optional`). */
+function Num({ value, testId, muted, optional }: { value: number | null; testId?: string; muted?: boolean; optional?: boolean }) {
   return (
-    <td className={`num${muted ? ' muted' : ''}`} title={formatExact(value)} data-testid={testId} data-value={value ?? ''}>
+    <td className={`num${muted ? ' muted' : ''}${optional ? ' col-optional' : ''}`} title={formatExact(value)} data-testid={testId} data-value={value ?? ''}>
       {formatCount(value)}
     </td>
   );
 }
 
-function Dash() {
-  return <td className="num muted">—</td>;
+function Dash({ optional }: { optional?: boolean }) {
+  return <td className={`num muted${optional ? ' col-optional' : ''}`}>—</td>;
 }
 
 function Row({ s }: { s: SubscriptionSummary }) {
@@ -51,14 +52,14 @@ function Row({ s }: { s: SubscriptionSummary }) {
         <HealthBadge health={s.health} />
       </td>
       <td className="cell-status">{s.status}</td>
-      <Num value={s.connections} />
+      <Num value={s.connections} optional />
       <td className="num" title={`${formatExact(s.inFlight)} unacked messages in flight; consumers have ${formatExact(s.bufferSize)} slots in total`}>
         {formatCount(s.inFlight)}
         <span className="muted"> / {formatCount(s.bufferSize)}</span>
       </td>
       <Num value={s.parked} muted={s.parked === 0} />
-      <Num value={s.behind} />
-      <td className="num" title={`${s.ratePerSecond} events/s`}>
+      <Num value={s.behind} optional />
+      <td className="num col-optional" title={`${s.ratePerSecond} events/s`}>
         {formatRate(s.ratePerSecond)}
       </td>
       {sub ? (
@@ -69,7 +70,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
               epoch {sub.epoch}
             </span>
           </td>
-          <Num value={sub.received} testId="received" />
+          <Num value={sub.received} testId="received" optional />
           <Num value={sub.delivered} testId="delivered" />
           <Num value={sub.duplicatesSuppressed} testId="duplicates" muted={sub.duplicatesSuppressed === 0} />
         </>
@@ -78,7 +79,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
           <td className="muted cell-subscriber" title="subwatch does not proxy this group: server stats only">
             not proxied
           </td>
-          <Dash />
+          <Dash optional />
           <Dash />
           <Dash />
         </>
@@ -97,7 +98,7 @@ export function SubscriptionsTable({ subscriptions, loading }: { subscriptions: 
             <th scope="col">Group / stream</th>
             <th scope="col">Health</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num" title="Connections on the server">
+            <th scope="col" className="num col-optional" title="Connections on the server">
               Conns
             </th>
             <th scope="col" className="num" title="Unacked messages in flight / total consumer slots (sum of the connections' buffer sizes)">
@@ -106,16 +107,16 @@ export function SubscriptionsTable({ subscriptions, loading }: { subscriptions: 
             <th scope="col" className="num">
               Parked
             </th>
-            <th scope="col" className="num" title="Events after the last checkpoint (lastKnown − lastCheckpointed): what a server restart would redeliver">
+            <th scope="col" className="num col-optional" title="Events after the last checkpoint (lastKnown − lastCheckpointed): what a server restart would redeliver">
               Uncheckpointed
             </th>
-            <th scope="col" className="num" title="Events per second">
+            <th scope="col" className="num col-optional" title="Events per second">
               Rate/s
             </th>
             <th scope="col" title="subwatch subscriber state and current epoch">
               Subscriber
             </th>
-            <th scope="col" className="num">
+            <th scope="col" className="num col-optional">
               Received
             </th>
             <th scope="col" className="num">
