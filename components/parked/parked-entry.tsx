@@ -15,7 +15,8 @@ const ENCODING_LABEL: Record<ParkedTextEncoding, string> = {
 function absolute(iso: string | null): string {
   if (!iso) return 'unknown';
   const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? iso : at.toLocaleString('en-GB', { hour12: false });
+  // sv-SE gives an unambiguous local "2026-12-03 18:21:20".
+  return Number.isNaN(at.getTime()) ? iso : at.toLocaleString('sv-SE');
 }
 
 /** Event text is rendered as text (React escapes it), never as markup: event data is untrusted. */
