@@ -10,6 +10,7 @@ export type AppErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL';
 
 export class AppError extends Error {
@@ -32,6 +33,7 @@ const CODES: ReadonlySet<string> = new Set<AppErrorCode>([
   'UNAUTHORIZED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'PAYLOAD_TOO_LARGE',
   'INTERNAL',
 ]);
 
@@ -54,6 +56,7 @@ const STATUS: Record<AppErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   RATE_LIMITED: 429,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 
+import { AppError } from '../../../lib/errors';
 import { CLIENT_ADDRESS_HEADER } from '../../../lib/http/client-address';
 import { enforceRateLimit, RATE_LIMITS } from './rate-limit';
 import { errorResponse, handle } from './respond';
@@ -34,6 +35,6 @@ describe('enforceRateLimit', () => {
   });
 
   it('adds no Retry-After header to other errors', () => {
-    expect(errorResponse(new Error('boom'), 'test').headers.get('retry-after')).toBeNull();
+    expect(errorResponse(new AppError('NOT_FOUND', 'gone'), 'test').headers.get('retry-after')).toBeNull();
   });
 });

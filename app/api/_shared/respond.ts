@@ -45,13 +45,63 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown): z.
   return result.data;
 }
 
-/** Reads a JSON body; a missing or malformed body is a VALIDATION error, not a 500. */
+/** Request bodies are small commands (`{token}`, `{stopAt}`, `{eventId, reason}`); anything larger is refused unread. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * Reads a JSON body; a missing body is `{}`. Refused with a clear error: more than
+ * MAX_BODY_BYTES (PAYLOAD_TOO_LARGE, before reading when Content-Length says so), a body whose
+ * Content-Type is not JSON, bytes that are not UTF-8, and malformed JSON (VALIDATION).
+ */
 export async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
+  const declared = Number(request.headers.get('content-length'));
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const bytes = await readBytes(request, MAX_BODY_BYTES);
+  if (bytes.length === 0) return {};
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new AppError('VALIDATION', 'request body is not valid UTF-8');
+  }
   if (text.trim() === '') return {};
+  if (!JSON_TYPE.test(request.headers.get('content-type') ?? '')) {
+    throw new AppError('VALIDATION', 'request body must be sent with "Content-Type: application/json"');
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new AppError('VALIDATION', 'request body must be JSON');
   }
+}
+
+function tooLarge(): AppError {
+  return new AppError('PAYLOAD_TOO_LARGE', `request body larger than ${MAX_BODY_BYTES / 1024} KiB`);
+}
+
+/** Reads at most `max` bytes; a longer body (chunked, no Content-Length) is cancelled and refused. */
+async function readBytes(request: Request, max: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel('body too large');
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
 }
