@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', '.next/**', 'next-env.d.ts', 'data/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
+    ignores: ['node_modules/**', '.next/**', '.next-*/**', 'next-env.d.ts', 'data/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'],
   },
   ...nextVitals,
   ...nextTs,
