@@ -15,6 +15,7 @@ import { groupParkedByReason, toReasonLabel } from './parked-groups';
 import { ReplayControls, ReplayProgressNote, type WatchedReplay } from './replay-controls';
 
 export const PARKED_PAGE_SIZE = 50;
+const WATCH_FAST_MS = 30_000;
 
 /**
  * The parked-message browser of one group: a page of parked messages (oldest first), grouped by
@@ -27,7 +28,9 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
   const [pages, setPages] = useState<number[]>([]); // `from` of the pages before the current one
   const [from, setFrom] = useState<number | null>(null);
   const [watched, setWatched] = useState<WatchedReplay | null>(null);
-  const parked = useParked(stream, group, { from, limit: PARKED_PAGE_SIZE, fast: watched !== null });
+  // Poll every second while a replay is fresh (the server replays asynchronously), then calm down.
+  const watching = watched !== null && now - watched.startedAt < WATCH_FAST_MS;
+  const parked = useParked(stream, group, { from, limit: PARKED_PAGE_SIZE, fast: watching });
   const data = parked.data;
   const groups = useMemo(() => groupParkedByReason(data?.parked ?? []), [data]);
   const window = { first: data?.first ?? null, total: data?.total ?? parkedLive };
