@@ -4,6 +4,7 @@ import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { type Clock, systemClock } from './clock';
+import { insecureGuard, secureGuard } from './grpc/call-guard';
 import { createGossipReadHandler } from './grpc/gossip-handler';
 import { createPersistentAdminHandlers } from './grpc/persistent-admin-handlers';
 import { createPersistentReadHandler } from './grpc/persistent-read-handler';
@@ -89,15 +90,17 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
     'grpc.max_receive_message_length': 17 * 1024 * 1024,
   });
   let boundPort = requestedPort;
+  // Like a real node: a secure (TLS) node checks credentials and ACLs, an insecure one nothing.
+  const guard = options.tls ? secureGuard : insecureGuard;
   server.addService(StreamsService, {
-    read: createStreamsReadHandler(log),
-    append: createStreamsAppendHandler(log),
-    delete: createStreamsDeleteHandler(log),
-    tombstone: createStreamsTombstoneHandler(log),
+    read: createStreamsReadHandler(log, guard),
+    append: createStreamsAppendHandler(log, guard),
+    delete: createStreamsDeleteHandler(log, guard),
+    tombstone: createStreamsTombstoneHandler(log, guard),
   });
   server.addService(PersistentSubscriptionsService, {
-    ...createPersistentAdminHandlers(subscriptions),
-    read: createPersistentReadHandler(subscriptions),
+    ...createPersistentAdminHandlers(subscriptions, guard),
+    read: createPersistentReadHandler(subscriptions, guard),
   });
   server.addService(ServerFeaturesService, { getSupportedMethods });
   server.addService(GossipService, { read: createGossipReadHandler(() => ({ host, port: boundPort })) });

@@ -12,6 +12,7 @@ import {
 } from '@eventstore/db-client/generated/persistent_pb';
 import { Empty } from '@eventstore/db-client/generated/shared_pb';
 import type { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
+import type { Access } from '../auth/access-policy';
 import { PersistentSubscriptionError } from '../persistent/errors';
 import { ALL_STREAM, type PersistentSubscriptionService } from '../persistent/subscription-service';
 import type { GroupSettings } from '../persistent/settings';
@@ -19,11 +20,23 @@ import { toAllFilter, toAllStart } from './all-options-mapping';
 import { toSubscriptionInfo } from './info-mapping';
 import { toGroupSettings, unknownStrategyOf } from './settings-mapping';
 import { fromStreamIdentifier } from './stream-name';
+import { type CallGuard, insecureGuard } from './call-guard';
 import { invalidArgument, toServiceError } from './to-service-error';
 
 
-/** Runs `handle` and answers the unary call with its result or the mapped error (§4.5). */
-function answer<Req, Resp>(call: ServerUnaryCall<Req, Resp>, callback: sendUnaryData<Resp>, handle: (request: Req) => Resp): void {
+/** Checks `access`, runs `handle` and answers the unary call with its result or the mapped error (§4.5). */
+function answer<Req, Resp>(
+  guard: CallGuard,
+  access: Access,
+  call: ServerUnaryCall<Req, Resp>,
+  callback: sendUnaryData<Resp>,
+  handle: (request: Req) => Resp,
+): void {
+  const checked = guard(call.metadata, access);
+  if (checked.error) {
+    callback(checked.error);
+    return;
+  }
   let response: Resp;
   try {
     response = handle(call.request);
@@ -73,10 +86,11 @@ function required<T>(value: T | undefined, what: string): T {
 /** The unary PersistentSubscriptions methods (everything except Read). */
 export function createPersistentAdminHandlers(
   service: PersistentSubscriptionService,
+  guard: CallGuard = insecureGuard,
 ): Pick<IPersistentSubscriptionsServer, 'create' | 'update' | 'delete' | 'getInfo' | 'list' | 'replayParked' | 'restartSubsystem'> {
   return {
     create: (call, callback) =>
-      answer(call, callback, (request) => {
+      answer(guard, 'operations', call, callback, (request) => {
         const options = required(request.getOptions(), 'options');
         const target = toTarget(options);
         const wire = required(options.getSettings(), 'settings');
@@ -91,7 +105,7 @@ export function createPersistentAdminHandlers(
       }),
 
     update: (call, callback) =>
-      answer(call, callback, (request) => {
+      answer(guard, 'operations', call, callback, (request) => {
         const options = required(request.getOptions(), 'options');
         const target = toTarget(options);
         const wire = required(options.getSettings(), 'settings');
@@ -101,21 +115,21 @@ export function createPersistentAdminHandlers(
       }),
 
     delete: (call, callback) =>
-      answer(call, callback, (request) => {
+      answer(guard, 'operations', call, callback, (request) => {
         const options = required(request.getOptions(), 'options');
         service.delete(streamOf(options), options.getGroupName());
         return new DeleteResp();
       }),
 
     getInfo: (call, callback) =>
-      answer(call, callback, (request) => {
+      answer(guard, 'authenticated', call, callback, (request) => {
         const options = required(request.getOptions(), 'options');
         const info = service.getInfo(streamOf(options), options.getGroupName());
         return new GetInfoResp().setSubscriptionInfo(toSubscriptionInfo(info));
       }),
 
     list: (call, callback) =>
-      answer(call, callback, (request) => {
+      answer(guard, 'authenticated', call, callback, (request) => {
         const options = required(request.getOptions(), 'options');
         const forStream = options.getListForStream();
         const infos = forStream
@@ -125,7 +139,7 @@ export function createPersistentAdminHandlers(
       }),
 
     replayParked: (call, callback) =>
-      answer(call, callback, (request) => {
+      answer(guard, 'operations', call, callback, (request) => {
         const options = required(request.getOptions(), 'options');
         const stopAt = options.hasStopAt() ? Number(options.getStopAt()) : undefined;
         service.replayParked(streamOf(options), options.getGroupName(), stopAt);
@@ -133,7 +147,7 @@ export function createPersistentAdminHandlers(
       }),
 
     restartSubsystem: (call, callback) =>
-      answer(call, callback, () => {
+      answer(guard, 'operations', call, callback, () => {
         service.restartSubsystem();
         return new Empty();
       }),

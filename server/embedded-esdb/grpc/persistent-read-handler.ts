@@ -6,6 +6,7 @@ import type { GroupSubscription, PersistentSubscriptionService } from '../persis
 import { ALL_STREAM } from '../persistent/subscription-service';
 import { toPersistentReadEvent, type UuidForm } from './recorded-event-mapping';
 import { fromStreamIdentifier } from './stream-name';
+import { type CallGuard, insecureGuard } from './call-guard';
 import { invalidArgument, type StatusError, toServiceError } from './to-service-error';
 import { fromUuid } from './uuid';
 
@@ -24,7 +25,7 @@ const NACK_ACTIONS: Record<number, NackAction> = {
  * confirmation `"<stream>::<group>"` goes out before any event; then acks/nacks flow in.
  * When the call ends for any reason the connection is detached, so its in-flight messages are retried.
  */
-export function createPersistentReadHandler(service: PersistentSubscriptionService): (call: ReadCall) => void {
+export function createPersistentReadHandler(service: PersistentSubscriptionService, guard: CallGuard = insecureGuard): (call: ReadCall) => void {
   return (call) => {
     const connectionName = call.metadata.get('connection-name')[0]?.toString() ?? '<unknown>';
     let subscription: GroupSubscription | undefined;
@@ -47,11 +48,16 @@ export function createPersistentReadHandler(service: PersistentSubscriptionServi
     const onOptions = (options: ReadReq.Options) => {
       const stream = options.hasAll() ? ALL_STREAM : fromStreamIdentifier(options.getStreamIdentifier());
       uuidForm = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
+      const checked = guard(call.metadata, { stream });
+      if (checked.error) {
+        finish(checked.error);
+        return;
+      }
       try {
         subscription = service.subscribe(
           stream,
           options.getGroupName(),
-          { connectionName, username: 'anonymous', bufferSize: options.getBufferSize() },
+          { connectionName, username: checked.caller.name, bufferSize: options.getBufferSize() },
           {
             deliver: (delivery) => {
               if (finished) return;

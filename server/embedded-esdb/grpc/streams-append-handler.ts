@@ -6,6 +6,7 @@ import type { ExpectedRevision } from '../log/expected-revision';
 import type { ProposedEvent } from '../log/recorded-event';
 import { streamDeleted } from './stream-errors';
 import { fromStreamIdentifier } from './stream-name';
+import { type CallGuard, insecureGuard } from './call-guard';
 import { invalidArgument, type StatusError, toServiceError } from './to-service-error';
 import { fromUuid } from './uuid';
 
@@ -69,7 +70,7 @@ function toAppendResp(result: Exclude<AppendResult, { kind: 'stream-deleted' }>)
 }
 
 /** Streams.Append: options first, then proposed messages; the batch is committed atomically at end of input. */
-export function createStreamsAppendHandler(log: EventLog): handleClientStreamingCall<AppendReq, AppendResp> {
+export function createStreamsAppendHandler(log: EventLog, guard: CallGuard = insecureGuard): handleClientStreamingCall<AppendReq, AppendResp> {
   return (call, callback) => {
     let options: AppendReq.Options | undefined;
     const events: ProposedEvent[] = [];
@@ -99,6 +100,11 @@ export function createStreamsAppendHandler(log: EventLog): handleClientStreaming
         return;
       }
       const stream = fromStreamIdentifier(options.getStreamIdentifier());
+      const checked = guard(call.metadata, { stream });
+      if (checked.error) {
+        fail(checked.error);
+        return;
+      }
       let result: AppendResult;
       try {
         result = log.append(stream, toExpected(options), events);

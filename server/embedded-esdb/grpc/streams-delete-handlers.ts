@@ -4,6 +4,7 @@ import type { DeleteResult, EventLog } from '../log/event-log';
 import type { ExpectedRevision } from '../log/expected-revision';
 import { streamDeleted, wrongExpectedVersion } from './stream-errors';
 import { fromStreamIdentifier } from './stream-name';
+import { type CallGuard, insecureGuard } from './call-guard';
 import { invalidArgument, type StatusError, toServiceError } from './to-service-error';
 
 type DeleteOptions = DeleteReq.Options | TombstoneReq.Options;
@@ -31,11 +32,13 @@ function toOutcome(operation: string, stream: string, remove: () => DeleteResult
 }
 
 /** Streams.Delete: soft delete (the stream reads as not found; writing it again restarts it). */
-export function createStreamsDeleteHandler(log: EventLog): handleUnaryCall<DeleteReq, DeleteResp> {
+export function createStreamsDeleteHandler(log: EventLog, guard: CallGuard = insecureGuard): handleUnaryCall<DeleteReq, DeleteResp> {
   return (call, callback) => {
     const options = call.request.getOptions();
     if (!options) return callback(invalidArgument('Delete options are required.'));
     const stream = fromStreamIdentifier(options.getStreamIdentifier());
+    const checked = guard(call.metadata, { stream });
+    if (checked.error) return callback(checked.error);
     const outcome = toOutcome('Delete', stream, () => log.deleteStream(stream, toExpected(options)));
     if ('error' in outcome) return callback(outcome.error);
     const position = new DeleteResp.Position().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position));
@@ -44,11 +47,13 @@ export function createStreamsDeleteHandler(log: EventLog): handleUnaryCall<Delet
 }
 
 /** Streams.Tombstone: hard delete (the stream can never be used again). */
-export function createStreamsTombstoneHandler(log: EventLog): handleUnaryCall<TombstoneReq, TombstoneResp> {
+export function createStreamsTombstoneHandler(log: EventLog, guard: CallGuard = insecureGuard): handleUnaryCall<TombstoneReq, TombstoneResp> {
   return (call, callback) => {
     const options = call.request.getOptions();
     if (!options) return callback(invalidArgument('Tombstone options are required.'));
     const stream = fromStreamIdentifier(options.getStreamIdentifier());
+    const checked = guard(call.metadata, { stream });
+    if (checked.error) return callback(checked.error);
     const outcome = toOutcome('Tombstone', stream, () => log.tombstoneStream(stream, toExpected(options)));
     if ('error' in outcome) return callback(outcome.error);
     const position = new TombstoneResp.Position().setCommitPosition(String(outcome.position)).setPreparePosition(String(outcome.position));

@@ -6,6 +6,7 @@ import { toStreamsReadEvent, type UuidForm } from './recorded-event-mapping';
 import { streamDeleted } from './stream-errors';
 import { fromStreamIdentifier, toStreamIdentifier } from './stream-name';
 import { resolveForRead, serveSubscription } from './streams-subscription';
+import { type CallGuard, insecureGuard } from './call-guard';
 import { invalidArgument } from './to-service-error';
 
 function toCount(options: ReadReq.Options): number {
@@ -18,11 +19,17 @@ function toCount(options: ReadReq.Options): number {
  * Streams.Read for one stream or `$all`, forwards or backwards, with a count (§4.7), or a
  * catch-up subscription when the `subscription` option is set.
  */
-export function createStreamsReadHandler(log: EventLog): handleServerStreamingCall<ReadReq, ReadResp> {
+export function createStreamsReadHandler(log: EventLog, guard: CallGuard = insecureGuard): handleServerStreamingCall<ReadReq, ReadResp> {
   return (call) => {
     const options = call.request.getOptions();
     if (!options) {
       call.emit('error', invalidArgument('Read options are required.'));
+      return;
+    }
+    const target = options.hasAll() ? '$all' : fromStreamIdentifier(options.getStream()?.getStreamIdentifier());
+    const checked = guard(call.metadata, { stream: target });
+    if (checked.error) {
+      call.emit('error', checked.error);
       return;
     }
     const uuidForm: UuidForm = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
