@@ -1,0 +1,243 @@
+/**
+ * PostgreSQL dedup store, for several subwatch instances sharing one group (issue 8).
+ *
+ * Claims are one atomic `INSERT … ON CONFLICT DO UPDATE … WHERE` (the row is taken over only when
+ * it is free: released, left by an earlier session of the same instance, or another instance's
+ * lease has run out). Completes of one tick share one statement. Tables live in their own schema
+ * (default `subwatch`) and are created at start under an advisory lock, so instances may start
+ * together. A `complete` has resolved only after PostgreSQL committed it (durable per the
+ * server's own `synchronous_commit`).
+ */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Epoch } from '../api/schemas';
+import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+
+export interface PostgresDedupStoreOptions {
+  /** `postgres://user:pass@host:5432/db` — or pass a `pool` the caller owns. */
+  connectionString?: string;
+  pool?: pg.Pool;
+  /** Schema holding the tables (letters, digits, `_`). Default `subwatch`. */
+  schema?: string;
+  instanceId?: string;
+  /** How long another instance's in-progress claim is respected. Default 60_000 ms. */
+  leaseMs?: number;
+  now?: () => number;
+}
+
+const MIGRATION_LOCK = 0x5ab_0a7c;
+
+export async function createPostgresDedupStore(options: PostgresDedupStoreOptions): Promise<DedupStore> {
+  const schema = options.schema ?? 'subwatch';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new Error(`createPostgresDedupStore: schema must match [a-z_][a-z0-9_]* (got "${schema}")`);
+  }
+  if (!options.pool && !options.connectionString) {
+    throw new Error('createPostgresDedupStore: pass `connectionString` or `pool`');
+  }
+  const instanceId = options.instanceId ?? 'local';
+  const sessionId = randomUUID();
+  const leaseMs = options.leaseMs ?? 60_000;
+  const now = options.now ?? Date.now;
+  const ownsPool = !options.pool;
+  const pool = options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: 4 });
+  const t = (name: string) => `"${schema}".${name}`;
+
+  try {
+    await migrate(pool, schema);
+  } catch (error) {
+    if (ownsPool) await pool.end();
+    throw new Error(`Cannot open PostgreSQL dedup store (schema ${schema}): ${String(error)}`, { cause: error });
+  }
+
+  const claimSql = `
+    INSERT INTO ${t('dedup_keys')} (scope, key, status, instance_id, session_id, lease_until, updated_at)
+    VALUES ($1, $2, 'in-progress', $3, $4, $5, $6)
+    ON CONFLICT (scope, key) DO UPDATE SET status = 'in-progress', instance_id = EXCLUDED.instance_id,
+      session_id = EXCLUDED.session_id, lease_until = EXCLUDED.lease_until, updated_at = EXCLUDED.updated_at
+    WHERE ${t('dedup_keys')}.status = 'in-progress'
+      AND ((${t('dedup_keys')}.instance_id = EXCLUDED.instance_id AND ${t('dedup_keys')}.session_id <> EXCLUDED.session_id)
+        OR (${t('dedup_keys')}.instance_id <> EXCLUDED.instance_id AND ${t('dedup_keys')}.lease_until <= $6))
+    RETURNING 1`;
+
+  let batch: Array<{ scope: string; key: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  let closing: Promise<void> | undefined;
+
+  /** One statement (one commit) for every complete() of the current tick. */
+  function flushCompletes(): void {
+    const items = batch;
+    batch = [];
+    pool
+      .query(
+        `INSERT INTO ${t('dedup_keys')} (scope, key, status, instance_id, session_id, lease_until, updated_at)
+         SELECT s, k, 'done', $3, $4, 0, $5 FROM unnest($1::text[], $2::text[]) AS u(s, k)
+         ON CONFLICT (scope, key) DO UPDATE SET status = 'done', instance_id = EXCLUDED.instance_id,
+           session_id = EXCLUDED.session_id, lease_until = 0, updated_at = EXCLUDED.updated_at`,
+        [items.map((i) => i.scope), items.map((i) => i.key), instanceId, sessionId, now()],
+      )
+      .then(
+        () => items.forEach((i) => i.resolve()),
+        // Mapped to every waiting caller: none of these keys is recorded done.
+        (error: unknown) => items.forEach((i) => i.reject(error)),
+      );
+  }
+
+  const counterValues = (c: EpochCounters) => [c.received, c.delivered, c.duplicatesSuppressed, c.retried, c.parked, c.skipped];
+
+  return {
+    async claim(scope, key): Promise<ClaimResult> {
+      const at = now();
+      const taken = await pool.query(claimSql, [scope, key, instanceId, sessionId, at + leaseMs, at]);
+      if (taken.rowCount === 1) return { status: 'new' };
+      const row = await pool.query<{ status: string; instance_id: string; session_id: string; lease_until: string }>(
+        `SELECT status, instance_id, session_id, lease_until FROM ${t('dedup_keys')} WHERE scope = $1 AND key = $2`,
+        [scope, key],
+      );
+      const current = row.rows[0];
+      // Gone between the two statements (released or pruned): the caller simply claims again.
+      if (!current) return { status: 'in-progress', owner: 'other', retryAfterMs: 0 };
+      if (current.status === 'done') return { status: 'duplicate' };
+      if (current.instance_id === instanceId && current.session_id === sessionId) {
+        return { status: 'in-progress', owner: 'self', retryAfterMs: 0 };
+      }
+      return { status: 'in-progress', owner: 'other', retryAfterMs: Math.max(0, Number(current.lease_until) - at) };
+    },
+    complete(scope, key) {
+      if (closing) return Promise.reject(new Error('PostgreSQL dedup store is closed'));
+      return new Promise<void>((resolve, reject) => {
+        batch.push({ scope, key, resolve, reject });
+        if (batch.length === 1) setImmediate(flushCompletes);
+      });
+    },
+    async release(scope, key) {
+      await pool.query(
+        `DELETE FROM ${t('dedup_keys')} WHERE scope = $1 AND key = $2 AND status = 'in-progress'
+           AND instance_id = $3 AND session_id = $4`,
+        [scope, key, instanceId, sessionId],
+      );
+    },
+    async openEpoch(scope, startedAt) {
+      const result = await pool.query<{ epoch: number }>(
+        `WITH seq AS (
+           INSERT INTO ${t('epoch_seq')} (scope, last) VALUES ($1, 1)
+           ON CONFLICT (scope) DO UPDATE SET last = ${t('epoch_seq')}.last + 1 RETURNING last)
+         INSERT INTO ${t('epochs')} (scope, epoch, started_at) SELECT $1, last, $2 FROM seq RETURNING epoch`,
+        [scope, startedAt.toISOString()],
+      );
+      const epoch = result.rows[0]?.epoch;
+      if (epoch === undefined) throw new Error(`epoch sequence for ${scope} returned no row`);
+      return epoch;
+    },
+    async updateEpoch(scope, epoch, c) {
+      await pool.query(
+        `UPDATE ${t('epochs')} SET received = $1, delivered = $2, duplicates_suppressed = $3, retried = $4,
+           parked = $5, skipped = $6 WHERE scope = $7 AND epoch = $8`,
+        [...counterValues(c), scope, epoch],
+      );
+    },
+    async closeEpoch(scope, epoch, endedAt, endReason, c) {
+      await pool.query(
+        `UPDATE ${t('epochs')} SET received = $1, delivered = $2, duplicates_suppressed = $3, retried = $4,
+           parked = $5, skipped = $6, ended_at = $7, end_reason = $8 WHERE scope = $9 AND epoch = $10`,
+        [...counterValues(c), endedAt.toISOString(), endReason, scope, epoch],
+      );
+    },
+    async listEpochs(scope, limit): Promise<Epoch[]> {
+      const result = await pool.query<EpochRow>(
+        `SELECT epoch, started_at, ended_at, end_reason, received, delivered, duplicates_suppressed, retried, parked, skipped
+         FROM ${t('epochs')} WHERE scope = $1 ORDER BY epoch DESC LIMIT $2`,
+        [scope, Math.max(0, Math.floor(limit))],
+      );
+      return result.rows.map(toEpoch);
+    },
+    async prune(olderThan) {
+      const result = await pool.query(`DELETE FROM ${t('dedup_keys')} WHERE status = 'done' AND updated_at < $1`, [
+        olderThan.getTime(),
+      ]);
+      return result.rowCount ?? 0;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        if (batch.length > 0) flushCompletes();
+        // Let the last batch's statement finish before the pool goes.
+        await pool.query('SELECT 1');
+        if (ownsPool) await pool.end();
+      });
+      return closing;
+    },
+  };
+}
+
+interface EpochRow {
+  epoch: number;
+  started_at: string;
+  ended_at: string | null;
+  end_reason: string | null;
+  received: number;
+  delivered: number;
+  duplicates_suppressed: number;
+  retried: number;
+  parked: number;
+  skipped: number;
+}
+
+function toEpoch(row: EpochRow): Epoch {
+  return {
+    epoch: row.epoch,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    endReason: row.end_reason,
+    received: row.received,
+    delivered: row.delivered,
+    duplicatesSuppressed: row.duplicates_suppressed,
+    retried: row.retried,
+    parked: row.parked,
+    skipped: row.skipped,
+  };
+}
+
+async function migrate(pool: pg.Pool, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Instances starting together must not race on CREATE TABLE IF NOT EXISTS.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS "${schema}".dedup_keys (
+        scope text NOT NULL,
+        key text NOT NULL,
+        status text NOT NULL CHECK (status IN ('in-progress', 'done')),
+        instance_id text NOT NULL,
+        session_id text NOT NULL,
+        lease_until bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (scope, key)
+      )`);
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS dedup_keys_done_at ON "${schema}".dedup_keys (updated_at) WHERE status = 'done'`,
+    );
+    await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".epoch_seq (scope text PRIMARY KEY, last integer NOT NULL)`);
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS "${schema}".epochs (
+        scope text NOT NULL,
+        epoch integer NOT NULL,
+        started_at text NOT NULL,
+        ended_at text,
+        end_reason text,
+        received integer NOT NULL DEFAULT 0,
+        delivered integer NOT NULL DEFAULT 0,
+        duplicates_suppressed integer NOT NULL DEFAULT 0,
+        retried integer NOT NULL DEFAULT 0,
+        parked integer NOT NULL DEFAULT 0,
+        skipped integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (scope, epoch)
+      )`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined /* the original error is what matters */);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
