@@ -169,6 +169,42 @@ describe('durable embedded server (dataDir)', () => {
     await filtered.unsubscribe();
   });
 
+  test('a filtered $all group resumes after its C:x/P:x checkpoint after a restart', async () => {
+    const dataDir = newDataDir();
+    const group = `g-${randomUUID()}`;
+    const type = `t-${randomUUID()}`;
+    const first = await start(dataDir);
+    const a = await first.client.appendToStream(`a-${randomUUID()}`, jsonEvent({ type, data: { n: 0 } }));
+    const b = await first.client.appendToStream(`b-${randomUUID()}`, jsonEvent({ type, data: { n: 1 } }));
+    const settings = persistentSubscriptionToAllSettingsFromDefaults({ startFrom: START, checkPointLowerBound: 1, checkPointUpperBound: 1 });
+    await first.client.createPersistentSubscriptionToAll(group, settings, { filter: eventTypeFilter({ prefixes: [type] }) });
+    const subscription = first.client.subscribeToPersistentSubscriptionToAll(group);
+    const received: ResolvedEvent[] = [];
+    subscription.on('data', (event) => received.push(event));
+    subscription.on('error', () => undefined);
+    await waitUntil('both events', () => received.length === 2);
+    await subscription.ack(received[0]!);
+    await waitUntil('the checkpoint at the first event', async () => {
+      const info = await first.client.getPersistentSubscriptionToAllInfo(group);
+      return info.stats.lastCheckpointedEventPosition?.commit === a.position!.commit;
+    });
+    await subscription.unsubscribe();
+    await stop(first);
+
+    const second = await start(dataDir);
+    const resumed = second.client.subscribeToPersistentSubscriptionToAll(group);
+    const redelivered: ResolvedEvent[] = [];
+    resumed.on('data', (event) => redelivered.push(event));
+    resumed.on('error', () => undefined);
+    await waitUntil('the redelivery', () => redelivered.length === 1);
+    await second.client.appendToStream(`c-${randomUUID()}`, jsonEvent({ type, data: { n: 2 } }));
+    await waitUntil('the live event', () => redelivered.length === 2);
+
+    expect(redelivered.map((e) => (e.event?.data as { n: number }).n)).toEqual([1, 2]);
+    expect(redelivered[0]!.event?.position).toEqual(b.position);
+    await resumed.unsubscribe();
+  });
+
   test('a deleted group stays deleted after a restart, and one created again under its name starts without its old checkpoint', async () => {
     const dataDir = newDataDir();
     const stream = `s-${randomUUID()}`;
