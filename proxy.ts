@@ -9,6 +9,13 @@ import { API_CONTENT_SECURITY_POLICY, pageContentSecurityPolicy } from '@/lib/ht
  * Referrer-Policy, X-Frame-Options) come from next.config.js and cover static assets as well.
  */
 export function proxy(request: NextRequest): NextResponse {
+  if (!isDecodablePath(request.nextUrl.pathname)) {
+    // Next would fail decoding the route params and answer a bare 500: say what is wrong instead.
+    const error = { error: { code: 'VALIDATION', message: 'The URL path is not valid percent-encoded UTF-8.' } };
+    const response = NextResponse.json(error, { status: 400, headers: { 'cache-control': 'no-store' } });
+    response.headers.set('content-security-policy', API_CONTENT_SECURITY_POLICY);
+    return response;
+  }
   if (request.nextUrl.pathname.startsWith('/api/')) {
     const response = NextResponse.next();
     response.headers.set('content-security-policy', API_CONTENT_SECURITY_POLICY);
@@ -21,6 +28,16 @@ export function proxy(request: NextRequest): NextResponse {
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', policy);
   return response;
+}
+
+function isDecodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    // Why: a URIError is exactly the answer sought (malformed %-escape or invalid UTF-8).
+    return false;
+  }
 }
 
 export const config = {
