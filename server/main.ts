@@ -33,15 +33,22 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel, process.stdout.isTTY === true);
   const shutdown = createShutdownManager(logger);
   let exitCode = 0;
+  let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      // A second Ctrl+C means "now": unacked events are redelivered and suppressed on restart.
+      logger.warn({ signal }, 'second signal: exiting without finishing the shutdown');
+      process.exit(1);
+    }
     void shutdown.shutdown(signal).finally(() => process.exit(exitCode));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   // Bind the dashboard port first: a port conflict fails in milliseconds, before anything starts.
-  let handle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined;
+  let handle: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) | undefined = undefined;
   const server = http.createServer((req, res) => {
     if (!handle) {
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' });

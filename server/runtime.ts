@@ -19,7 +19,6 @@ import { ConfigFileError, type SubwatchConfigFile } from '../lib/config/proxies-
 import type { Config } from '../lib/config/schema';
 import type { DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
-import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
 import { AppError } from '../lib/errors';
 import { createSubwatchMetrics, type SubwatchMetrics } from '../lib/metrics/metrics';
 import {
@@ -38,6 +37,7 @@ import {
   createDeduplicatingSubscriber,
   type DeduplicatingSubscriber,
 } from '../lib/subscriber/deduplicating-subscriber';
+import { createStore } from './create-store';
 import { createFaultProxy, type FaultProxy } from './chaos/fault-proxy';
 import { startConfiguredProxies, toPruneRetentionMs } from './configured-proxies';
 import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
@@ -121,8 +121,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     onStop('ESDB client', () => client.dispose());
 
     mkdirSync(config.dataDir, { recursive: true });
-    const store: DedupStore = createSqliteDedupStore({ path: path.join(config.dataDir, 'subwatch.db') });
+    const { store, description: storeDescription } = await createStore(config);
     onStop('dedup store', () => store.close());
+    logger.info({ store: storeDescription }, 'dedup store open');
     // DESIGN.md §6: done keys older than the retention (default 7 days) are pruned in the background.
     // The store prunes all scopes at once: it keeps keys for the longest retention of any proxy.
     const retentionMs = toPruneRetentionMs(configFile?.proxies ?? [], DEFAULT_RETENTION_MS, config.demo.enabled);

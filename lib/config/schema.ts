@@ -58,9 +58,14 @@ const envSchema = z.object({
   SUBWATCH_STORE_URL: z
     .string()
     .optional()
-    .refine((u) => u === undefined || u.trim() === '' || u.startsWith('sqlite:'), {
-      message: 'shared Redis/PostgreSQL stores are not available in this version; leave it unset for SQLite',
+    .refine((u) => u === undefined || u.trim() === '' || /^(redis|rediss|postgres|postgresql):\/\//.test(u.trim()), {
+      message: 'must be a redis://, rediss://, postgres:// or postgresql:// URL (unset = SQLite in SUBWATCH_DATA_DIR)',
     }),
+  SUBWATCH_INSTANCE_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, 'letters, digits, ".", "_" and "-" only (at most 100)')
+    .optional(),
   EMBEDDED_ESDB_PORT: portEnv(2113, true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
@@ -70,6 +75,8 @@ export interface Config {
   readonly esdb: { readonly connectionString: string | undefined; readonly embeddedPort: number };
   readonly http: { readonly host: string; readonly port: number };
   readonly dataDir: string;
+  /** Shared dedup store (Redis/PostgreSQL URL); undefined = SQLite in dataDir. */
+  readonly store: { readonly url: string | undefined; readonly instanceId: string | undefined };
   readonly configFile: string | undefined;
   readonly auth: { readonly token: string | undefined; readonly publicRead: boolean };
   readonly demo: { readonly enabled: boolean; readonly faultIntervalMs: number };
@@ -113,6 +120,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     esdb: Object.freeze({ connectionString, embeddedPort: e.EMBEDDED_ESDB_PORT }),
     http: Object.freeze({ host: e.HOST, port: e.PORT }),
     dataDir: e.SUBWATCH_DATA_DIR,
+    store: Object.freeze({ url: e.SUBWATCH_STORE_URL?.trim() || undefined, instanceId: e.SUBWATCH_INSTANCE_ID }),
     configFile: e.SUBWATCH_CONFIG,
     auth: Object.freeze({ token: e.SUBWATCH_ADMIN_TOKEN || undefined, publicRead: e.SUBWATCH_PUBLIC_READ }),
     demo: Object.freeze({ enabled: demo, faultIntervalMs: e.SUBWATCH_DEMO_FAULT_INTERVAL_MS }),

@@ -56,4 +56,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ PORT: '70000' })).toThrow(ConfigError);
     expect(parseConfig({ EMBEDDED_ESDB_PORT: '0' }).esdb.embeddedPort).toBe(0);
   });
+
+  it('selects a shared Redis or PostgreSQL store by URL and rejects anything else', () => {
+    expect(parseConfig({}).store.url).toBeUndefined();
+    expect(parseConfig({ SUBWATCH_STORE_URL: 'redis://:pw@cache:6379/2' }).store.url).toBe('redis://:pw@cache:6379/2');
+    expect(parseConfig({ SUBWATCH_STORE_URL: 'postgres://u@db/subwatch' }).store.url).toBe('postgres://u@db/subwatch');
+    expect(() => parseConfig({ SUBWATCH_STORE_URL: 'mysql://db/x' })).toThrow(/SUBWATCH_STORE_URL/);
+    expect(() => parseConfig({ SUBWATCH_INSTANCE_ID: 'a b' })).toThrow(/SUBWATCH_INSTANCE_ID/);
+  });
 });
