@@ -59,6 +59,7 @@ describe('GET /api/metrics', () => {
       ['subwatch_in_flight_messages', 'gauge'],
       ['subwatch_behind_events', 'gauge'],
       ['subwatch_subscription_health', 'gauge'],
+      ['subwatch_subscriber_live', 'gauge'],
       ['subwatch_sink_duration_seconds', 'histogram'],
       ['process_cpu_user_seconds_total', 'counter'],
       ['nodejs_heap_size_used_bytes', 'gauge'],
@@ -87,6 +88,7 @@ describe('GET /api/metrics', () => {
     }, { timeoutMs: 15_000, intervalMs: 250, message: 'the demo health gauge' });
     expect([0, 1, 2]).toContain(sampleValue(text, 'subwatch_subscription_health', DEMO));
     expect(sampleValue(text, 'subwatch_parked_messages', DEMO)).toBe(0);
+    expect(sampleValue(text, 'subwatch_subscriber_live', DEMO)).toBe(1);
     expect(sampleValue(text, 'subwatch_in_flight_messages', DEMO)).toBeGreaterThanOrEqual(0);
   });
 

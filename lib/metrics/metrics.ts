@@ -62,6 +62,8 @@ export function createSubwatchMetrics(options: { collectProcessMetrics?: boolean
   const inFlight = gauge('subwatch_in_flight_messages', 'Messages delivered to consumers and not yet acked (server view).');
   const behind = gauge('subwatch_behind_events', 'Events between the last checkpoint and the last known event.');
   const health = gauge('subwatch_subscription_health', 'Health of the group: 0 healthy, 1 degraded, 2 failing.');
+  // Not in DESIGN.md §9: lets an alert name "subscriber not live" directly (proxied groups only).
+  const subscriberLive = gauge('subwatch_subscriber_live', 'Proxied groups: 1 while the subscriber is live, 0 otherwise.');
 
   const sinkDuration = new Histogram({
     name: 'subwatch_sink_duration_seconds',
@@ -82,7 +84,7 @@ export function createSubwatchMetrics(options: { collectProcessMetrics?: boolean
     },
     recordSnapshot(snapshot) {
       // Reset then set synchronously: a scrape never sees a half-replaced set.
-      for (const g of [parked, inFlight, behind, health]) g.reset();
+      for (const g of [parked, inFlight, behind, health, subscriberLive]) g.reset();
       for (const row of snapshot.subscriptions) {
         const l = labels(row);
         parked.set(l, row.parked);
@@ -90,6 +92,7 @@ export function createSubwatchMetrics(options: { collectProcessMetrics?: boolean
         // Unknown (e.g. $all groups without a stream position) stays absent rather than a fake 0.
         if (row.behind !== null) behind.set(l, row.behind);
         health.set(l, HEALTH_VALUE[row.health.level]);
+        if (row.subscriber) subscriberLive.set(l, row.subscriber.state === 'live' ? 1 : 0);
       }
     },
     recordReceived(ref, outcome) {

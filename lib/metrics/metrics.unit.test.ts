@@ -97,6 +97,19 @@ describe('subwatch metrics', () => {
     expect(sampleValue(text, 'subwatch_subscription_health', { stream: '$all', group: 'c' })).toBe(2);
   });
 
+  it('reports proxied subscribers as live 1 or 0 and leaves groups without a subscriber out', async () => {
+    const metrics = createSubwatchMetrics({ collectProcessMetrics: false });
+    const subscriber = (state: 'live' | 'backoff') => ({ state, epoch: 1, received: 0, delivered: 0, duplicatesSuppressed: 0, parked: 0 });
+    metrics.recordSnapshot(
+      snapshot([row({ group: 'up', subscriber: subscriber('live') }), row({ group: 'down', subscriber: subscriber('backoff') }), row({ group: 'watched', proxied: false })]),
+    );
+    const text = await scrape(metrics);
+    expect(text.types.get('subwatch_subscriber_live')).toBe('gauge');
+    expect(sampleValue(text, 'subwatch_subscriber_live', { group: 'up' })).toBe(1);
+    expect(sampleValue(text, 'subwatch_subscriber_live', { group: 'down' })).toBe(0);
+    expect(sampleValue(text, 'subwatch_subscriber_live', { group: 'watched' })).toBeUndefined();
+  });
+
   it('drops the gauges of a group that is missing from the next snapshot', async () => {
     const metrics = createSubwatchMetrics({ collectProcessMetrics: false });
     metrics.recordSnapshot(snapshot([row({ group: 'gone', parked: 1 }), row({ group: 'kept', parked: 2 })]));
