@@ -34,7 +34,9 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
   const data = parked.data;
   const groups = useMemo(() => groupParkedByReason(data?.parked ?? []), [data]);
   const window = { first: data?.first ?? null, total: data?.total ?? parkedLive };
-  const disabledReason = loading ? null : canWrite ? null : 'Log in to replay parked messages (read-only view).';
+  const readOnlyReason = loading ? null : canWrite ? null : 'Log in to replay parked messages (read-only view).';
+  // A "first N" replay needs the oldest visible parked number: no replay before the first page arrived.
+  const controlsReason = readOnlyReason ?? (data ? null : 'Loading parked messages…');
 
   const shown = data?.parked ?? [];
   const range =
@@ -58,13 +60,13 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
           stream={stream}
           group={group}
           window={window}
-          disabledReason={disabledReason}
+          disabledReason={controlsReason}
           onStarted={(w) => setWatched(w)}
         />
       </div>
-      {disabledReason && (
+      {readOnlyReason && (
         <p className="parked-readonly muted" data-testid="parked-readonly">
-          {disabledReason}
+          {readOnlyReason}
         </p>
       )}
       {watched && data && (
