@@ -6,9 +6,9 @@
  * redelivered by raising that stream's `$tb` (truncate-before), so the visible window is
  * `[$tb, last]` and the parked count is `last − $tb + 1`.
  */
-import { BACKWARDS, END, FORWARDS, type EventStoreDBClient, type ResolvedEvent } from '@eventstore/db-client';
+import { BACKWARDS, END, FORWARDS, type EventStoreDBClient } from '@eventstore/db-client';
 import type { ParkedResponse, ReplayResponse } from '../api/schemas';
-import { toParkedMessage, type ParkedEntryLike } from './to-parked-message';
+import { toParkedMessage } from './to-parked-message';
 
 export function parkedStreamOf(stream: string, group: string): string {
   return `$persistentsubscription-${stream}::${group}-parked`;
@@ -71,7 +71,7 @@ export async function listParkedMessages(
       resolveLinkTos: true,
     });
     for await (const entry of entries) {
-      const message = toParkedMessage(entry as ResolvedEvent & ParkedEntryLike);
+      const message = toParkedMessage(entry);
       if (message && message.parkedEventNumber >= window.first) parked.push(message);
     }
   } catch (error) {
