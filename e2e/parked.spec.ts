@@ -81,6 +81,17 @@ test.describe('parked messages', () => {
     await saveScreenshot(page, testInfo, 'parked-after-replay');
   });
 
+  test('parking an event the subscriber does not hold is refused, in the form and in the recent actions', async ({ page }) => {
+    const eventId = '00000000-0000-4000-8000-00000000e2e0';
+    await loginWithLink(page);
+    await page.goto(pagePath);
+    await page.getByTestId('park-event-id').fill(eventId);
+    await page.getByTestId('park-reason').fill('operator test');
+    await page.getByTestId('park-submit').click();
+    await expect(page.getByTestId('park-outcome')).toContainText(`No delivery of ${eventId} is in flight or held`);
+    await expect(page.getByTestId('recent-action').first()).toContainText(`Park of ${eventId} refused`);
+  });
+
   test('replay and park are refused without login or from another origin, and bad input gets a clear 400', async ({ request }) => {
     for (const path of ['/replay', '/park']) {
       const anonymous = await request.post(`${api}${path}`, { data: {} });
