@@ -61,6 +61,15 @@ export const subscriptionDetailSchema = z.object({
 });
 export type SubscriptionDetail = z.infer<typeof subscriptionDetailSchema>;
 
+export const duplicatesByCauseSchema = z.object({
+  reconnect: z.number().int().nonnegative(),
+  timeout: z.number().int().nonnegative(),
+  reload: z.number().int().nonnegative(),
+  replay: z.number().int().nonnegative(),
+  other: z.number().int().nonnegative(),
+});
+export type DuplicatesByCause = z.infer<typeof duplicatesByCauseSchema>;
+
 export const epochSchema = z.object({
   epoch: z.number().int().positive(),
   startedAt: z.string(),
@@ -72,8 +81,25 @@ export const epochSchema = z.object({
   retried: z.number().int().nonnegative(),
   parked: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
+  /**
+   * Likely cause of each suppressed duplicate (lib/subscriber/duplicate-cause.ts); the causes add
+   * up to `duplicatesSuppressed`. Defaults keep records written before causes were tracked valid.
+   */
+  duplicatesByCause: duplicatesByCauseSchema.default({ reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 }),
+  /**
+   * Events between the group's last checkpoint and the last event it knows, read (GetInfo) when
+   * the connection was confirmed: what a reload from the checkpoint would redeliver. Null when
+   * unknown.
+   */
+  checkpointGap: z.number().int().nonnegative().nullable().default(null),
 });
-export type Epoch = z.infer<typeof epochSchema>;
+/**
+ * The input shape, so `duplicatesByCause`/`checkpointGap` are optional for producers of older
+ * records; every dedup store fills them, and `epochSchema.parse` fills the defaults.
+ */
+export type Epoch = z.input<typeof epochSchema>;
+/** An epoch with every field present (what the dedup stores return). */
+export type EpochRecord = z.output<typeof epochSchema>;
 
 export const subscriptionsResponseSchema = z.object({ subscriptions: z.array(subscriptionSummarySchema) });
 export const epochsResponseSchema = z.object({ epochs: z.array(epochSchema) });
@@ -120,7 +146,8 @@ export const snapshotEventSchema = z.object({
 });
 export const epochEventSchema = z.object({ stream: z.string(), group: z.string(), epoch: epochSchema });
 export type SnapshotEvent = z.infer<typeof snapshotEventSchema>;
-export type EpochEvent = z.infer<typeof epochEventSchema>;
+/** Input shape like {@link Epoch}: producers of older epoch records need not set the newer fields. */
+export type EpochEvent = z.input<typeof epochEventSchema>;
 
 export const liveEventNames = ['snapshot', 'epoch', 'action'] as const;
 export type LiveEvent =

@@ -29,6 +29,8 @@ const counters = (n: number): EpochCounters => ({
   retried: n + 3,
   parked: n + 4,
   skipped: n + 5,
+  duplicatesByCause: { reconnect: n + 6, timeout: n + 7, reload: n + 8, replay: n + 9, other: n + 10 },
+  checkpointGap: n % 2 === 0 ? n + 11 : null,
 });
 
 export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): void {
@@ -217,6 +219,43 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
         },
       ]);
       expect((await store.listEpochs(s, 1)).map((e) => e.epoch)).toEqual([2]);
+    });
+
+    it('opens an epoch with zero counters, zero per-cause duplicates and an unknown checkpoint gap', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      await store.openEpoch(s, new Date('2026-01-01T00:00:00.000Z'));
+      expect(await store.listEpochs(s, 1)).toEqual([
+        {
+          epoch: 1,
+          startedAt: '2026-01-01T00:00:00.000Z',
+          endedAt: null,
+          endReason: null,
+          received: 0,
+          delivered: 0,
+          duplicatesSuppressed: 0,
+          retried: 0,
+          parked: 0,
+          skipped: 0,
+          duplicatesByCause: { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 },
+          checkpointGap: null,
+        },
+      ]);
+    });
+
+    it('keeps per-cause counts and the checkpoint gap across a reopen, and a later write can clear the gap', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const first = await open(namespace);
+      const epoch = await first.openEpoch(s, new Date('2026-01-01T00:00:00.000Z'));
+      await first.updateEpoch(s, epoch, counters(4));
+      await first.close();
+      const reopened = await open(namespace);
+      expect(await reopened.listEpochs(s, 1)).toEqual([expect.objectContaining(counters(4))]);
+      await reopened.closeEpoch(s, epoch, new Date('2026-01-01T00:01:00.000Z'), 'stopped', counters(5));
+      expect(await reopened.listEpochs(s, 1)).toEqual([
+        expect.objectContaining({ checkpointGap: null, duplicatesByCause: counters(5).duplicatesByCause }),
+      ]);
     });
 
     it('accepts late counter updates for an epoch that is already closed', async () => {

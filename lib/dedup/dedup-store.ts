@@ -5,7 +5,7 @@
  *
  * Scope = `"<stream>::<group>"` (the server's subscription key). Keys are independent per scope.
  */
-import type { Epoch } from '../api/schemas';
+import type { DuplicatesByCause, Epoch, EpochRecord } from '../api/schemas';
 
 /** Result of {@link DedupStore.claim}. Expected outcomes are values, never throws. */
 export type ClaimResult =
@@ -19,20 +19,33 @@ export type ClaimResult =
    */
   | { status: 'in-progress'; owner: 'self' | 'other'; retryAfterMs: number };
 
-/** The counters an epoch record carries (all non-negative integers). */
+/**
+ * The mutable part of an epoch record: counters (non-negative integers; `duplicatesByCause` adds
+ * up to `duplicatesSuppressed`) and the checkpoint gap read when the connection was confirmed.
+ */
 export type EpochCounters = Pick<
   Epoch,
   'received' | 'delivered' | 'duplicatesSuppressed' | 'retried' | 'parked' | 'skipped'
->;
+> & { duplicatesByCause: DuplicatesByCause; checkpointGap: number | null };
 
-export const ZERO_COUNTERS: Readonly<EpochCounters> = Object.freeze({
-  received: 0,
-  delivered: 0,
-  duplicatesSuppressed: 0,
-  retried: 0,
-  parked: 0,
-  skipped: 0,
-});
+/** Fresh zeroed counters (a new nested object each call: callers mutate them). */
+export function zeroCounters(): EpochCounters {
+  return {
+    received: 0,
+    delivered: 0,
+    duplicatesSuppressed: 0,
+    retried: 0,
+    parked: 0,
+    skipped: 0,
+    duplicatesByCause: { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 },
+    checkpointGap: null,
+  };
+}
+
+/** Copy safe to hand to a store while the original keeps counting. */
+export function copyCounters(counters: EpochCounters): EpochCounters {
+  return { ...counters, duplicatesByCause: { ...counters.duplicatesByCause } };
+}
 
 export interface DedupStore {
   /**
@@ -61,7 +74,7 @@ export interface DedupStore {
   /** Sets endedAt/endReason and the final counters. */
   closeEpoch(scope: string, epoch: number, endedAt: Date, endReason: string, counters: EpochCounters): Promise<void>;
   /** Newest first, at most `limit` records. */
-  listEpochs(scope: string, limit: number): Promise<Epoch[]>;
+  listEpochs(scope: string, limit: number): Promise<EpochRecord[]>;
 
   /** Deletes done keys completed before `olderThan`; returns how many were removed. */
   prune(olderThan: Date): Promise<number>;

@@ -4,8 +4,8 @@
  * model "the same database" (reopen after a restart, or several instances).
  */
 import { randomUUID } from 'node:crypto';
-import type { Epoch } from '../api/schemas';
-import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+import type { EpochRecord } from '../api/schemas';
+import { copyCounters, zeroCounters, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
 
 interface KeyRecord {
   status: 'in-progress' | 'done';
@@ -18,7 +18,7 @@ interface KeyRecord {
 export interface MemoryDedupData {
   keys: Map<string, KeyRecord>;
   epochSeq: Map<string, number>;
-  epochs: Map<string, Epoch[]>;
+  epochs: Map<string, EpochRecord[]>;
 }
 
 export function createMemoryDedupData(): MemoryDedupData {
@@ -83,12 +83,7 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
         startedAt: startedAt.toISOString(),
         endedAt: null,
         endReason: null,
-        received: 0,
-        delivered: 0,
-        duplicatesSuppressed: 0,
-        retried: 0,
-        parked: 0,
-        skipped: 0,
+        ...zeroCounters(),
       });
       data.epochs.set(scope, list);
       return epoch;
@@ -96,19 +91,19 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
     async updateEpoch(scope, epoch, counters: EpochCounters) {
       assertOpen();
       const record = findEpoch(scope, epoch);
-      if (record) Object.assign(record, counters);
+      if (record) Object.assign(record, copyCounters(counters));
     },
     async closeEpoch(scope, epoch, endedAt, endReason, counters) {
       assertOpen();
       const record = findEpoch(scope, epoch);
-      if (record) Object.assign(record, counters, { endedAt: endedAt.toISOString(), endReason });
+      if (record) Object.assign(record, copyCounters(counters), { endedAt: endedAt.toISOString(), endReason });
     },
     async listEpochs(scope, limit) {
       assertOpen();
       return [...(data.epochs.get(scope) ?? [])]
         .sort((a, b) => b.epoch - a.epoch)
         .slice(0, Math.max(0, Math.floor(limit)))
-        .map((e) => ({ ...e }));
+        .map((e) => ({ ...e, duplicatesByCause: { ...e.duplicatesByCause } }));
     },
     async prune(olderThan) {
       assertOpen();

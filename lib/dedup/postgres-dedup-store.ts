@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Epoch } from '../api/schemas';
+import type { EpochRecord } from '../api/schemas';
 import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
 
 export interface PostgresDedupStoreOptions {
@@ -82,7 +82,10 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
       );
   }
 
-  const counterValues = (c: EpochCounters) => [c.received, c.delivered, c.duplicatesSuppressed, c.retried, c.parked, c.skipped];
+  const counterValues = (c: EpochCounters) => {
+    const d = c.duplicatesByCause;
+    return [c.received, c.delivered, c.duplicatesSuppressed, c.retried, c.parked, c.skipped, d.reconnect, d.timeout, d.reload, d.replay, d.other, c.checkpointGap];
+  };
 
   return {
     async claim(scope, key): Promise<ClaimResult> {
@@ -130,21 +133,21 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
     },
     async updateEpoch(scope, epoch, c) {
       await pool.query(
-        `UPDATE ${t('epochs')} SET received = $1, delivered = $2, duplicates_suppressed = $3, retried = $4,
-           parked = $5, skipped = $6 WHERE scope = $7 AND epoch = $8`,
+        `UPDATE ${t('epochs')} SET ${COUNTER_ASSIGNMENTS} WHERE scope = $13 AND epoch = $14`,
         [...counterValues(c), scope, epoch],
       );
     },
     async closeEpoch(scope, epoch, endedAt, endReason, c) {
       await pool.query(
-        `UPDATE ${t('epochs')} SET received = $1, delivered = $2, duplicates_suppressed = $3, retried = $4,
-           parked = $5, skipped = $6, ended_at = $7, end_reason = $8 WHERE scope = $9 AND epoch = $10`,
+        `UPDATE ${t('epochs')} SET ${COUNTER_ASSIGNMENTS}, ended_at = $13, end_reason = $14
+         WHERE scope = $15 AND epoch = $16`,
         [...counterValues(c), endedAt.toISOString(), endReason, scope, epoch],
       );
     },
-    async listEpochs(scope, limit): Promise<Epoch[]> {
+    async listEpochs(scope, limit): Promise<EpochRecord[]> {
       const result = await pool.query<EpochRow>(
-        `SELECT epoch, started_at, ended_at, end_reason, received, delivered, duplicates_suppressed, retried, parked, skipped
+        `SELECT epoch, started_at, ended_at, end_reason, received, delivered, duplicates_suppressed, retried, parked, skipped,
+           dup_reconnect, dup_timeout, dup_reload, dup_replay, dup_other, checkpoint_gap
          FROM ${t('epochs')} WHERE scope = $1 ORDER BY epoch DESC LIMIT $2`,
         [scope, Math.max(0, Math.floor(limit))],
       );
@@ -179,9 +182,20 @@ interface EpochRow {
   retried: number;
   parked: number;
   skipped: number;
+  dup_reconnect: number;
+  dup_timeout: number;
+  dup_reload: number;
+  dup_replay: number;
+  dup_other: number;
+  checkpoint_gap: number | null;
 }
 
-function toEpoch(row: EpochRow): Epoch {
+/** `$1…$12`: the mutable epoch columns, in the order of `counterValues`. */
+const COUNTER_ASSIGNMENTS = `received = $1, delivered = $2, duplicates_suppressed = $3, retried = $4, parked = $5,
+  skipped = $6, dup_reconnect = $7, dup_timeout = $8, dup_reload = $9, dup_replay = $10, dup_other = $11,
+  checkpoint_gap = $12`;
+
+function toEpoch(row: EpochRow): EpochRecord {
   return {
     epoch: row.epoch,
     startedAt: row.started_at,
@@ -193,6 +207,14 @@ function toEpoch(row: EpochRow): Epoch {
     retried: row.retried,
     parked: row.parked,
     skipped: row.skipped,
+    duplicatesByCause: {
+      reconnect: row.dup_reconnect,
+      timeout: row.dup_timeout,
+      reload: row.dup_reload,
+      replay: row.dup_replay,
+      other: row.dup_other,
+    },
+    checkpointGap: row.checkpoint_gap,
   };
 }
 
@@ -233,6 +255,15 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
         skipped integer NOT NULL DEFAULT 0,
         PRIMARY KEY (scope, epoch)
       )`);
+    // Added after the first release; IF NOT EXISTS makes it a no-op on migrated schemas.
+    await client.query(`
+      ALTER TABLE "${schema}".epochs
+        ADD COLUMN IF NOT EXISTS dup_reconnect integer NOT NULL DEFAULT 0,
+        ADD COLUMN IF NOT EXISTS dup_timeout integer NOT NULL DEFAULT 0,
+        ADD COLUMN IF NOT EXISTS dup_reload integer NOT NULL DEFAULT 0,
+        ADD COLUMN IF NOT EXISTS dup_replay integer NOT NULL DEFAULT 0,
+        ADD COLUMN IF NOT EXISTS dup_other integer NOT NULL DEFAULT 0,
+        ADD COLUMN IF NOT EXISTS checkpoint_gap integer`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined /* the original error is what matters */);

@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import type { Epoch } from '../api/schemas';
-import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+import { epochSchema, type Epoch } from '../api/schemas';
+import { zeroCounters, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
 
 export interface RedisDedupStoreOptions {
   /** `redis://[:password@]host:6379[/db]` or `rediss://…` (TLS) — or pass a `client` the caller owns. */
@@ -139,12 +139,7 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
         startedAt: startedAt.toISOString(),
         endedAt: null,
         endReason: null,
-        received: 0,
-        delivered: 0,
-        duplicatesSuppressed: 0,
-        retried: 0,
-        parked: 0,
-        skipped: 0,
+        ...zeroCounters(),
       };
       await redis.hset(epochsOf(scope), String(epoch), JSON.stringify(record));
       return epoch;
@@ -158,7 +153,8 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
     async listEpochs(scope, limit) {
       const all = await redis.hgetall(epochsOf(scope));
       return Object.values(all)
-        .map((raw) => JSON.parse(raw) as Epoch)
+        // Parsed with the schema: records written before a field existed get its default.
+        .map((raw) => epochSchema.parse(JSON.parse(raw)))
         .sort((a, b) => b.epoch - a.epoch)
         .slice(0, Math.max(0, Math.floor(limit)));
     },

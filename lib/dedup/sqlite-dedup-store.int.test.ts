@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDedupStoreContract } from './dedup-store.contract';
 import { createSqliteDedupStore } from './sqlite-dedup-store';
@@ -39,5 +40,46 @@ describe('SQLite dedup store specifics', () => {
     expect(() => createSqliteDedupStore({ path: path.join(dir, 'missing-dir', 'x.db') })).toThrow(
       /Cannot open SQLite dedup store at .*missing-dir/,
     );
+  });
+});
+
+describe('SQLite dedup store migration', () => {
+  it('adds the per-cause and checkpoint-gap columns to a file written before they existed, keeping its epochs', async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    // The epochs table exactly as the first release created it, with one closed epoch.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE epochs (
+      scope TEXT NOT NULL, epoch INTEGER NOT NULL, started_at TEXT NOT NULL, ended_at TEXT, end_reason TEXT,
+      received INTEGER NOT NULL DEFAULT 0, delivered INTEGER NOT NULL DEFAULT 0,
+      duplicates_suppressed INTEGER NOT NULL DEFAULT 0, retried INTEGER NOT NULL DEFAULT 0,
+      parked INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (scope, epoch)) WITHOUT ROWID;
+      CREATE TABLE epoch_seq (scope TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO epochs VALUES ('orders::billing', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:01:00.000Z', 'stopped', 5, 4, 1, 0, 0, 0);
+      INSERT INTO epoch_seq VALUES ('orders::billing', 1);`);
+    old.close();
+
+    const store = createSqliteDedupStore({ path: file });
+    const [epoch] = await store.listEpochs('orders::billing', 10);
+    expect(epoch).toEqual({
+      epoch: 1,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      endedAt: '2026-01-01T00:01:00.000Z',
+      endReason: 'stopped',
+      received: 5,
+      delivered: 4,
+      duplicatesSuppressed: 1,
+      retried: 0,
+      parked: 0,
+      skipped: 0,
+      duplicatesByCause: { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 },
+      checkpointGap: null,
+    });
+    expect(await store.openEpoch('orders::billing', new Date('2026-01-01T00:02:00.000Z'))).toBe(2);
+    await store.close();
+    // Opening the migrated file again is a no-op migration.
+    const again = createSqliteDedupStore({ path: file });
+    expect((await again.listEpochs('orders::billing', 10)).map((e) => e.epoch)).toEqual([2, 1]);
+    await again.close();
   });
 });

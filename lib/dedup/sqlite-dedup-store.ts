@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { Epoch } from '../api/schemas';
+import type { EpochRecord } from '../api/schemas';
 import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
 
 export interface SqliteDedupStoreOptions {
@@ -49,7 +49,51 @@ interface EpochRow {
   retried: number;
   parked: number;
   skipped: number;
+  dup_reconnect: number;
+  dup_timeout: number;
+  dup_reload: number;
+  dup_replay: number;
+  dup_other: number;
+  checkpoint_gap: number | null;
 }
+
+/**
+ * Columns added after the first release, as `name → definition`. They are added by
+ * {@link migrateEpochColumns} (fresh files too), so old files and new ones end up identical.
+ */
+const ADDED_EPOCH_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['dup_reconnect', 'INTEGER NOT NULL DEFAULT 0'],
+  ['dup_timeout', 'INTEGER NOT NULL DEFAULT 0'],
+  ['dup_reload', 'INTEGER NOT NULL DEFAULT 0'],
+  ['dup_replay', 'INTEGER NOT NULL DEFAULT 0'],
+  ['dup_other', 'INTEGER NOT NULL DEFAULT 0'],
+  ['checkpoint_gap', 'INTEGER'],
+];
+
+/**
+ * Adds the missing epoch columns. SQLite has no `ADD COLUMN IF NOT EXISTS`, so the existing
+ * columns are read first; an immediate transaction keeps two processes opening the same file at
+ * once from both adding a column (the loser would fail with "duplicate column").
+ */
+function migrateEpochColumns(db: Database.Database): void {
+  db.transaction(() => {
+    const present = new Set(
+      (db.prepare('SELECT name FROM pragma_table_info(?)').all('epochs') as Array<{ name: string }>).map((c) => c.name),
+    );
+    for (const [name, definition] of ADDED_EPOCH_COLUMNS) {
+      if (!present.has(name)) db.exec(`ALTER TABLE epochs ADD COLUMN ${name} ${definition}`);
+    }
+  }).immediate();
+}
+
+/** Values of the mutable epoch columns, in the order the UPDATE statements list them. */
+function counterValues(c: EpochCounters): [number, number, number, number, number, number, number, number, number, number, number, number | null] {
+  const d = c.duplicatesByCause;
+  return [c.received, c.delivered, c.duplicatesSuppressed, c.retried, c.parked, c.skipped, d.reconnect, d.timeout, d.reload, d.replay, d.other, c.checkpointGap];
+}
+
+const COUNTER_ASSIGNMENTS = `received = ?, delivered = ?, duplicates_suppressed = ?, retried = ?, parked = ?, skipped = ?,
+  dup_reconnect = ?, dup_timeout = ?, dup_reload = ?, dup_replay = ?, dup_other = ?, checkpoint_gap = ?`;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS dedup_keys (
@@ -98,6 +142,7 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
+    migrateEpochColumns(db);
   } catch (error) {
     throw new Error(`Cannot open SQLite dedup store at ${options.path}: ${String(error)}`, { cause: error });
   }
@@ -129,16 +174,15 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   const insertEpoch = db.prepare<[string, number, string]>(
     'INSERT INTO epochs (scope, epoch, started_at) VALUES (?, ?, ?)',
   );
-  const updateCounters = db.prepare<[number, number, number, number, number, number, string, number]>(
-    `UPDATE epochs SET received = ?, delivered = ?, duplicates_suppressed = ?, retried = ?, parked = ?, skipped = ?
-     WHERE scope = ? AND epoch = ?`,
+  const updateCounters = db.prepare<[...ReturnType<typeof counterValues>, string, number]>(
+    `UPDATE epochs SET ${COUNTER_ASSIGNMENTS} WHERE scope = ? AND epoch = ?`,
   );
-  const closeEpochStmt = db.prepare<[string, string, number, number, number, number, number, number, string, number]>(
-    `UPDATE epochs SET ended_at = ?, end_reason = ?, received = ?, delivered = ?, duplicates_suppressed = ?,
-       retried = ?, parked = ?, skipped = ? WHERE scope = ? AND epoch = ?`,
+  const closeEpochStmt = db.prepare<[string, string, ...ReturnType<typeof counterValues>, string, number]>(
+    `UPDATE epochs SET ended_at = ?, end_reason = ?, ${COUNTER_ASSIGNMENTS} WHERE scope = ? AND epoch = ?`,
   );
   const selectEpochs = db.prepare<[string, number], EpochRow>(
-    `SELECT epoch, started_at, ended_at, end_reason, received, delivered, duplicates_suppressed, retried, parked, skipped
+    `SELECT epoch, started_at, ended_at, end_reason, received, delivered, duplicates_suppressed, retried, parked, skipped,
+       dup_reconnect, dup_timeout, dup_reload, dup_replay, dup_other, checkpoint_gap
      FROM epochs WHERE scope = ? ORDER BY epoch DESC LIMIT ?`,
   );
 
@@ -213,21 +257,10 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
       return openEpochTx.immediate(scope, startedAt);
     },
     async updateEpoch(scope, epoch, c: EpochCounters) {
-      updateCounters.run(c.received, c.delivered, c.duplicatesSuppressed, c.retried, c.parked, c.skipped, scope, epoch);
+      updateCounters.run(...counterValues(c), scope, epoch);
     },
     async closeEpoch(scope, epoch, endedAt, endReason, c) {
-      closeEpochStmt.run(
-        endedAt.toISOString(),
-        endReason,
-        c.received,
-        c.delivered,
-        c.duplicatesSuppressed,
-        c.retried,
-        c.parked,
-        c.skipped,
-        scope,
-        epoch,
-      );
+      closeEpochStmt.run(endedAt.toISOString(), endReason, ...counterValues(c), scope, epoch);
     },
     async listEpochs(scope, limit) {
       return selectEpochs.all(scope, Math.max(0, Math.floor(limit))).map(toEpoch);
@@ -245,7 +278,7 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   };
 }
 
-function toEpoch(row: EpochRow): Epoch {
+function toEpoch(row: EpochRow): EpochRecord {
   return {
     epoch: row.epoch,
     startedAt: row.started_at,
@@ -257,5 +290,13 @@ function toEpoch(row: EpochRow): Epoch {
     retried: row.retried,
     parked: row.parked,
     skipped: row.skipped,
+    duplicatesByCause: {
+      reconnect: row.dup_reconnect,
+      timeout: row.dup_timeout,
+      reload: row.dup_reload,
+      replay: row.dup_replay,
+      other: row.dup_other,
+    },
+    checkpointGap: row.checkpoint_gap,
   };
 }

@@ -23,8 +23,9 @@
  */
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import type { Epoch, SubscriberState, SubscriberSummary } from '../api/schemas';
-import type { DedupStore } from '../dedup/dedup-store';
+import type { Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
+import { copyCounters, type DedupStore } from '../dedup/dedup-store';
+import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
 import type {
   PersistentSubscriptionSource,
@@ -34,7 +35,8 @@ import type {
 import { toAckDecision, type AckDecision, type DeliveryOutcome, type HandlingOutcome } from './ack-decision';
 import { createBackoff, type BackoffOptions } from './backoff';
 import { originalRecord, toDedupKey, type DedupKeySpec } from './dedup-key';
-import { countEpoch, createEpochState, toEpoch, type EpochState } from './epoch';
+import { classifyDuplicate, type DuplicateCause } from './duplicate-cause';
+import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
 
@@ -44,6 +46,8 @@ export interface ReceivedInfo {
   retryCount: number;
   epoch: number;
   outcome: DeliveryOutcome;
+  /** Set when outcome is `duplicate`: the likely cause (duplicate-cause.ts). */
+  cause?: DuplicateCause;
 }
 
 interface CommonOptions {
@@ -71,6 +75,14 @@ interface CommonOptions {
   onReceived?: (info: ReceivedInfo) => void;
   /** Random source for backoff jitter. */
   random?: () => number;
+  /**
+   * Reads the group's "behind checkpoint" gap (events after its last checkpoint, GetInfo) when a
+   * connection is confirmed; recorded as the epoch's `checkpointGap`. Default with `client`: read
+   * through the client; with `source`: none (gap stays null). Failures leave the gap null.
+   */
+  getCheckpointGap?: () => Promise<number | null>;
+  /** How many keys' last-seen epoch are remembered for cause tagging. Default 100_000. */
+  causeMemory?: number;
 }
 
 export type DeduplicatingSubscriberOptions = CommonOptions &
@@ -92,8 +104,8 @@ export interface DeduplicatingSubscriber {
   /** Counters are totals since start() of this object; `epoch` is the current/last epoch number. */
   getSummary(): SubscriberSummary;
   /** The current epoch (open) or the last one; null before the first connection was confirmed. */
-  getCurrentEpoch(): Epoch | null;
-  listEpochs(limit: number): Promise<Epoch[]>;
+  getCurrentEpoch(): EpochRecord | null;
+  listEpochs(limit: number): Promise<EpochRecord[]>;
   /**
    * Operator park (DESIGN.md §7 `POST …/park`) of a delivery this subscriber holds right now.
    * A delivery waiting for its retry is nacked `park` at once; one inside the sink call is parked
@@ -132,6 +144,8 @@ interface DeliveryContext {
   eventId: string;
   key: string;
   tracked: Tracked;
+  /** Cause to count if this delivery turns out to be a duplicate. */
+  cause: DuplicateCause;
 }
 
 /**
@@ -151,6 +165,9 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const { stream, group, store, sink, onEpoch, onReceived } = options;
   const scope = `${stream}::${group}`;
   const source = options.source ?? createEsdbSubscriptionSource(options.client);
+  const getCheckpointGap =
+    options.getCheckpointGap ?? (options.client ? createCheckpointGapReader(options.client, stream, group) : undefined);
+  const causeMemory = options.causeMemory ?? 100_000;
   const now = options.now ?? (() => new Date());
   const dedupKey = options.dedupKey ?? 'eventId';
   const logger = options.logger.child({ scope });
@@ -172,6 +189,10 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const inFlight = new Set<Promise<void>>();
   const trackedByEventId = new Map<string, Set<Tracked>>();
   const dirtyEpochs = new Set<EpochState>();
+  /** key → epoch in which it was last received here (insertion order = age; oldest evicted). */
+  const lastSeenEpoch = new Map<string, number>();
+  /** End reasons of connections since the last confirmed one (cause tagging: was it a reload?). */
+  let endsSinceLastEpoch: string[] = [];
 
   let flushTimer: ReturnType<typeof setInterval> | undefined;
   const closings = new Set<Promise<void>>();
@@ -193,7 +214,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       epoch.dirty = false;
       dirtyEpochs.delete(epoch);
       try {
-        await store.updateEpoch(scope, epoch.epoch, { ...epoch.counters });
+        await store.updateEpoch(scope, epoch.epoch, copyCounters(epoch.counters));
       } catch (error) {
         // Retried on the next flush (the counters stay in memory).
         epoch.dirty = true;
@@ -203,14 +224,14 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
   }
 
-  function count(epoch: EpochState, outcome: DeliveryOutcome): void {
+  function count(epoch: EpochState, outcome: DeliveryOutcome, cause: DuplicateCause): void {
     switch (outcome) {
       case 'delivered':
         countEpoch(epoch, 'delivered');
         totals.delivered += 1;
         break;
       case 'duplicate':
-        countEpoch(epoch, 'duplicatesSuppressed');
+        countDuplicate(epoch, cause);
         totals.duplicatesSuppressed += 1;
         break;
       case 'retry':
@@ -253,9 +274,13 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     if (conn.epoch) return conn.epoch;
     if (conn.ended) return Promise.resolve(undefined); // never open an epoch for a dead connection
     const startedAt = now();
+    // Joined: a reload shows as `persistent-subscription-dropped` even when failed attempts followed.
+    const previousEnd = endsSinceLastEpoch.length > 0 ? endsSinceLastEpoch.join('; ') : null;
+    endsSinceLastEpoch = [];
     conn.epoch = store.openEpoch(scope, startedAt).then(
       (number) => {
-        const epoch = createEpochState(number, startedAt);
+        const epoch = createEpochState(number, startedAt, previousEnd);
+        if (getCheckpointGap) readCheckpointGap(epoch, getCheckpointGap);
         lastEpoch = epoch;
         if (current === conn && !conn.ended) {
           state = 'live';
@@ -274,6 +299,19 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     return conn.epoch;
   }
 
+  /** Records the gap in the epoch when it arrives; events are not held back for it. */
+  function readCheckpointGap(epoch: EpochState, read: () => Promise<number | null>): void {
+    read().then(
+      (gap) => {
+        setCheckpointGap(epoch, gap);
+        dirtyEpochs.add(epoch);
+      },
+      (error: unknown) => {
+        logger.warn({ err: error, epoch: epoch.epoch }, 'could not read the checkpoint gap (GetInfo); left unknown');
+      },
+    );
+  }
+
   /**
    * Ends a connection once: cancels it, closes its epoch, then reconnects per `next`.
    * The sync part (ended flag, endedAt) runs at once so later events of it are ignored.
@@ -281,6 +319,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   function dropConnection(conn: Connection, reason: string, next: 'backoff' | 'now' | 'none'): Promise<void> {
     if (conn.closing) return conn.closing;
     conn.ended = true;
+    endsSinceLastEpoch.push(reason);
     const endedAt = now();
     if (current === conn) current = undefined;
     if (next !== 'none' && lifecycle === 'running') {
@@ -298,7 +337,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         epoch.endedAt = endedAt;
         epoch.endReason = reason;
         try {
-          await store.closeEpoch(scope, epoch.epoch, endedAt, reason, { ...epoch.counters });
+          await store.closeEpoch(scope, epoch.epoch, endedAt, reason, copyCounters(epoch.counters));
           epoch.dirty = false;
         } catch (error) {
           dirtyEpochs.add(epoch);
@@ -368,14 +407,22 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     if (!keyResult.ok) {
       logger.warn({ eventId: record.id, epoch: epoch.epoch }, keyResult.reason);
       // No dedup key: reported under the event id.
-      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked };
+      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked, cause: 'other' as const };
       await settle(base, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
       return;
     }
     const key = keyResult.key;
     // Log context of this delivery; a plain object (a child logger per event costs throughput).
     const log = { key, eventId: record.id, epoch: epoch.epoch, retryCount: event.retryCount };
-    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked };
+    const cause = classifyDuplicate({
+      retryCount: event.retryCount,
+      linkStreamId: event.link?.streamId,
+      epoch: epoch.epoch,
+      previousEpoch: lastSeenEpoch.get(key),
+      previousConnectionEnd: epoch.previousConnectionEnd,
+    });
+    rememberKey(key, epoch.epoch);
+    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, cause };
 
     for (;;) {
       const first = inFlightKeys.get(key);
@@ -408,6 +455,15 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         release();
       }
       return;
+    }
+  }
+
+  function rememberKey(key: string, epochNumber: number): void {
+    lastSeenEpoch.delete(key); // re-inserted: the most recently seen keys are evicted last
+    lastSeenEpoch.set(key, epochNumber);
+    if (lastSeenEpoch.size > causeMemory) {
+      const oldest = lastSeenEpoch.keys().next();
+      if (!oldest.done) lastSeenEpoch.delete(oldest.value);
     }
   }
 
@@ -467,7 +523,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
    * the operator asked for one, counts, then sends the ack/nack.
    */
   async function settle(delivery: DeliveryContext, decision: AckDecision, beforeSend?: () => void): Promise<void> {
-    const { conn, epoch, event, eventId, key, tracked } = delivery;
+    const { conn, epoch, event, eventId, key, tracked, cause } = delivery;
     let final = decision;
     beforeSend?.();
     if (final.action === 'nack' && final.nackAction === 'retry') {
@@ -479,7 +535,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         final = toAckDecision({ kind: 'operator-park', reason: request.reason }, { retryCount: event.retryCount });
       }
     }
-    count(epoch, final.outcome);
+    count(epoch, final.outcome, cause);
     let sent = false;
     const sub = conn.sub;
     try {
@@ -495,7 +551,14 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
     tracked.parkRequest?.resolve(sent && final.action === 'nack' && final.nackAction === 'park');
     try {
-      onReceived?.({ key, eventId, retryCount: event.retryCount, epoch: epoch.epoch, outcome: final.outcome });
+      onReceived?.({
+        key,
+        eventId,
+        retryCount: event.retryCount,
+        epoch: epoch.epoch,
+        outcome: final.outcome,
+        ...(final.outcome === 'duplicate' ? { cause } : {}),
+      });
     } catch (error) {
       logger.error({ err: error, key }, 'onReceived listener threw; ignored');
     }

@@ -1,24 +1,30 @@
 /**
  * In-memory view of one epoch (one connection of one subscriber) and its counters. The durable
  * copy lives in the dedup store; the subscriber flushes counters periodically and on close.
+ *
+ * INVARIANT: `counters.duplicatesByCause` adds up to `counters.duplicatesSuppressed` — both are
+ * only changed together, by {@link countDuplicate}.
  */
-import type { Epoch } from '../api/schemas';
-import { ZERO_COUNTERS, type EpochCounters } from '../dedup/dedup-store';
+import type { EpochRecord } from '../api/schemas';
+import { zeroCounters, type EpochCounters } from '../dedup/dedup-store';
+import type { DuplicateCause } from './duplicate-cause';
 
-export type EpochCounterName = keyof EpochCounters;
+export type EpochCounterName = 'received' | 'delivered' | 'retried' | 'parked' | 'skipped';
 
 export interface EpochState {
   readonly epoch: number;
   readonly startedAt: Date;
   endedAt: Date | null;
   endReason: string | null;
+  /** End reason of the connection before this one (null for the first one of the process). */
+  readonly previousConnectionEnd: string | null;
   readonly counters: EpochCounters;
   /** True when counters changed since the last write to the store. */
   dirty: boolean;
 }
 
-export function createEpochState(epoch: number, startedAt: Date): EpochState {
-  return { epoch, startedAt, endedAt: null, endReason: null, counters: { ...ZERO_COUNTERS }, dirty: false };
+export function createEpochState(epoch: number, startedAt: Date, previousConnectionEnd: string | null = null): EpochState {
+  return { epoch, startedAt, endedAt: null, endReason: null, previousConnectionEnd, counters: zeroCounters(), dirty: false };
 }
 
 export function countEpoch(state: EpochState, name: EpochCounterName, by = 1): void {
@@ -26,12 +32,24 @@ export function countEpoch(state: EpochState, name: EpochCounterName, by = 1): v
   state.dirty = true;
 }
 
-export function toEpoch(state: EpochState): Epoch {
+export function countDuplicate(state: EpochState, cause: DuplicateCause): void {
+  state.counters.duplicatesSuppressed += 1;
+  state.counters.duplicatesByCause[cause] += 1;
+  state.dirty = true;
+}
+
+export function setCheckpointGap(state: EpochState, gap: number | null): void {
+  state.counters.checkpointGap = gap;
+  state.dirty = true;
+}
+
+export function toEpoch(state: EpochState): EpochRecord {
   return {
     epoch: state.epoch,
     startedAt: state.startedAt.toISOString(),
     endedAt: state.endedAt ? state.endedAt.toISOString() : null,
     endReason: state.endReason,
     ...state.counters,
+    duplicatesByCause: { ...state.counters.duplicatesByCause },
   };
 }

@@ -242,6 +242,33 @@ export function createFakePersistentSubscription(options: FakeServerOptions = {}
       readPosition = seq;
       schedulePump();
     },
+    /**
+     * Group shutdown and reload (leader change, RestartSubsystem, Update — esdb-semantics §2.6):
+     * every client is dropped with `persistent-subscription-dropped`, the in-memory state
+     * (outstanding, retries, retryCounts) is lost, and the group reads again from `seq` (its last
+     * checkpoint) with retryCount 0. Parked messages stay parked.
+     */
+    restartGroup(seq: number, reason = 'PersistentSubscriptionDroppedError: Subscription dropped by the server'): void {
+      for (const connection of connections.filter((c) => c.open)) {
+        connection.open = false;
+        connection.inFlight.clear();
+        connection.handlers.onDropped({ reason });
+      }
+      outstanding.clear();
+      retryQueue.length = 0;
+      readPosition = seq;
+      schedulePump();
+    },
+    /**
+     * Parks a copy of an already appended event, as if another consumer of the group had nacked
+     * `park` for it (the copy carries no link, like a park of a first delivery).
+     */
+    parkCopy(eventId: string, reason = 'parked by another consumer'): void {
+      const seq = log.findIndex((e) => e.id === eventId);
+      const event = log[seq];
+      if (!event) throw new Error(`parkCopy: no event ${eventId} in the fake stream`);
+      parked.push({ message: { event, retryCount: 0, seq }, reason });
+    },
     /** ReplayParked: parked messages come back with a new link id and retryCount 0. */
     replayParked(): void {
       for (const { message } of parked.splice(0)) {
