@@ -42,9 +42,13 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
             separator=": "
             formatter={(value) => [formatExact(Number(value)), 'Duplicates suppressed']}
           />
-          <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} radius={[3, 3, 0, 0]}>
+          <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} minPointSize={2} radius={[3, 3, 0, 0]}>
             {data.map((point) => (
-              <Cell key={point.epoch} fill={point.open ? 'var(--accent-muted)' : 'var(--accent)'} />
+              <Cell
+                key={point.epoch}
+                // A zero stays visible as a thin neutral baseline mark: the epoch happened, nothing was suppressed.
+                fill={point.duplicatesSuppressed === 0 ? 'var(--border)' : point.open ? 'var(--accent-muted)' : 'var(--accent)'}
+              />
             ))}
           </Bar>
         </BarChart>
