@@ -5,7 +5,11 @@
  * running, no proxied event is lost, and the password never leaves the process.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 
 import {
   binaryEvent,
@@ -24,12 +28,19 @@ import { waitFor } from './helpers/wait-for';
 import { startServer, type RunningServer } from './start-server';
 
 const PASSWORD = 'S3cretPassw0rd';
+const WEBHOOK_SECRET = 'W3bh00k-K3y-d0-n0t-l0g';
+/** A config-file proxy whose webhook sink carries a secret header (DESIGN.md §5). */
+const HOOKED = { stream: `hooked-${randomUUID()}`, group: 'hook-group' };
 const DEMO_STREAM = 'demo-orders';
 const DEMO_GROUP = 'demo-billing';
 
 let esdb: EmbeddedEsdb;
 let server: RunningServer;
 let client: EventStoreDBClient;
+let sink: http.Server;
+let configDir: string;
+/** Event ids the webhook sink answered 200 for, and the x-api-key values it received. */
+const hooked = { delivered: new Set<string>(), attempts: new Map<string, number>(), keys: new Set<string>() };
 /** Every response body this file received from subwatch (checked for the password at the end). */
 const seen: string[] = [];
 
@@ -86,7 +97,40 @@ async function subscriptions() {
 beforeAll(async () => {
   esdb = await startEmbeddedEsdb({ port: 0 });
   client = EventStoreDBClient.connectionString(esdb.connectionString);
+  // The webhook fails each event's first call (500), so failure paths log too, then accepts it.
+  sink = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      hooked.keys.add(String(request.headers['x-api-key']));
+      const { eventId } = JSON.parse(body) as { eventId: string };
+      const attempt = (hooked.attempts.get(eventId) ?? 0) + 1;
+      hooked.attempts.set(eventId, attempt);
+      if (attempt > 1) hooked.delivered.add(eventId);
+      response.writeHead(attempt > 1 ? 200 : 500).end();
+    });
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  configDir = mkdtempSync(path.join(os.tmpdir(), 'subwatch-hostile-'));
+  const configFile = path.join(configDir, 'subwatch.config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      proxies: [
+        {
+          ...HOOKED,
+          createIfMissing: { startFrom: 'start' },
+          sink: {
+            type: 'webhook',
+            url: `http://127.0.0.1:${(sink.address() as AddressInfo).port}/hook`,
+            headers: { 'x-api-key': WEBHOOK_SECRET },
+          },
+        },
+      ],
+    }),
+  );
   server = await startServer({
+    SUBWATCH_CONFIG: configFile,
     ESDB_CONNECTION_STRING: `esdb://admin:${PASSWORD}@127.0.0.1:${esdb.port}?tls=false`,
     SUBWATCH_DEMO: '1',
     SUBWATCH_DEMO_FAULT_INTERVAL_MS: '600000',
@@ -99,6 +143,8 @@ afterAll(async () => {
   await server?.stop();
   await client?.dispose();
   await esdb?.stop();
+  await new Promise((resolve) => sink?.close(resolve));
+  if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
 
 describe('hostile query parameters', () => {
@@ -286,6 +332,24 @@ describe('hostile names and events shown through the API', () => {
   });
 });
 
+describe('webhook sink with a secret header', () => {
+  it('delivers every event to the webhook with its header after a failed first call, losing none', async () => {
+    const ids = [randomUUID(), randomUUID(), randomUUID()];
+    for (const id of ids) {
+      await client.appendToStream(HOOKED.stream, jsonEvent({ id, type: 'hooked', data: { id } }));
+    }
+    await waitFor(() => ids.every((id) => hooked.delivered.has(id)), {
+      timeoutMs: 45_000,
+      intervalMs: 100,
+      message: () => `webhook deliveries of ${ids.join(', ')} (attempts: ${JSON.stringify([...hooked.attempts])})`,
+    });
+    expect([...hooked.keys]).toEqual([WEBHOOK_SECRET]);
+    const row = (await subscriptions()).find((s) => s.stream === HOOKED.stream && s.group === HOOKED.group);
+    expect(row?.proxied).toBe(true);
+    expect(row?.parked).toBe(0);
+  });
+});
+
 describe('hostile configuration', () => {
   it('lists every bad environment value in one ConfigError', () => {
     let error: unknown;
@@ -332,9 +396,10 @@ describe('after the hostile input', () => {
     expect(JSON.parse(health.text)).toEqual({ status: 'ok' });
   });
 
-  it('never shows the connection-string password in a log line, API response, SSE event, page or script', async () => {
+  it('never shows the connection-string password or the webhook secret in a log line, API response, SSE event, page or script', async () => {
     // Gather what a user or scraper can see, on top of every response above.
-    for (const path of ['/api/subscriptions', '/api/readyz', '/api/metrics', `/api/subscriptions/${DEMO_STREAM}/${DEMO_GROUP}`, `/api/subscriptions/${DEMO_STREAM}/${DEMO_GROUP}/epochs`, '/api/auth/session']) {
+    const hookedPath = `/api/subscriptions/${HOOKED.stream}/${HOOKED.group}`;
+    for (const path of [hookedPath, `${hookedPath}/epochs`, '/api/subscriptions', '/api/readyz', '/api/metrics', `/api/subscriptions/${DEMO_STREAM}/${DEMO_GROUP}`, `/api/subscriptions/${DEMO_STREAM}/${DEMO_GROUP}/epochs`, '/api/auth/session']) {
       await raw(path, { headers: bearer() });
     }
     const pages = await Promise.all(['/', '/login', `/subscriptions/${DEMO_STREAM}/${DEMO_GROUP}`].map((p) => raw(p)));
@@ -359,7 +424,8 @@ describe('after the hostile input', () => {
     // The banner names the server with the password masked: proof the output was captured.
     expect(server.output()).toContain(`esdb://admin:***@127.0.0.1:${esdb.port}`);
     expect(server.output()).not.toContain(PASSWORD);
-    const leaks = seen.filter((text) => text.includes(PASSWORD));
+    expect(server.output()).not.toContain(WEBHOOK_SECRET);
+    const leaks = seen.filter((text) => text.includes(PASSWORD) || text.includes(WEBHOOK_SECRET));
     expect(leaks.map((text) => text.slice(0, 200))).toEqual([]);
   });
 });
