@@ -13,6 +13,7 @@ import { createLogger, redactConnectionString } from './logger';
 import { publishRuntime } from './registry';
 import { createRuntime, DEMO_GROUP, DEMO_STREAM } from './runtime';
 import { loadSubwatchConfigFile } from './load-config-file';
+import { FRAUD_CHECK_GROUP } from './demo/fraud-check';
 import { createShutdownManager } from './shutdown';
 
 async function main(): Promise<void> {
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const source = runtime.embedded
-    ? `embedded server at ${runtime.connectionString}${config.demo.enabled ? ` (demo traffic on ${DEMO_STREAM} / ${DEMO_GROUP})` : ''}`
+    ? `embedded server at ${runtime.connectionString}${config.demo.enabled ? ` (demo traffic on ${DEMO_STREAM}; groups ${DEMO_GROUP} and ${FRAUD_CHECK_GROUP})` : ''}`
     : redactConnectionString(runtime.connectionString);
   logger.info({ url: base, embedded: runtime.embedded, demo: config.demo.enabled }, 'subwatch listening');
   process.stdout.write(
