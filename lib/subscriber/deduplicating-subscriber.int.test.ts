@@ -171,6 +171,13 @@ describe('deduplicating subscriber against the embedded server through the fault
       expect(suppressed).toBe(receptions - total());
       expect(suppressed).toBeGreaterThanOrEqual(5);
       expect(epochs.reduce((sum, e) => sum + e.delivered, 0)).toBe(ids.length);
+      // Cuts only (no reload, no replay): every copy is a retry of a message in flight at a cut;
+      // those received on the connection that followed are reconnect duplicates, none a reload.
+      for (const epoch of epochs) {
+        const { reconnect, timeout, reload, replay, other } = epoch.duplicatesByCause;
+        expect(reconnect + timeout + reload + replay + other).toBe(epoch.duplicatesSuppressed);
+        expect({ reload, replay, other }).toEqual({ reload: 0, replay: 0, other: 0 });
+      }
       console.info(`[chaos] receptions=${receptions} delivered=${total()} duplicatesSuppressed=${suppressed}`);
     } finally {
       await subscriber.stop();
@@ -299,6 +306,8 @@ describe('deduplicating subscriber against the embedded server through the fault
         [1, ids.length, 0],
       ]);
       expect(epochs[1]?.endReason).toMatch(/^connection lost: PersistentSubscriptionDroppedError/);
+      // retryCount 0 after a persistent-subscription-dropped drop: a reload from the checkpoint.
+      expect(epochs[0]?.duplicatesByCause).toEqual({ reconnect: 0, timeout: 0, reload: ids.length, replay: 0, other: 0 });
     } finally {
       await subscriber.stop();
       await client.dispose();
