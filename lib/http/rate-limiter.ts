@@ -17,7 +17,10 @@ export interface RateLimiterOptions {
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {
+  /** Takes one token if there is one. */
   take(key: string): RateLimitResult;
+  /** Whether `take` would be allowed now, without taking anything. */
+  peek(key: string): RateLimitResult;
 }
 
 interface Bucket {
@@ -33,12 +36,24 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
   const buckets = new Map<string, Bucket>();
 
+  function tokensAt(key: string, at: number): number {
+    const previous = buckets.get(key);
+    const elapsedS = previous ? Math.max(0, at - previous.at) / 1000 : 0;
+    return previous ? Math.min(capacity, previous.tokens + elapsedS * refillPerSecond) : capacity;
+  }
+  const refused = (tokens: number): RateLimitResult => ({
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerSecond)),
+  });
+
   return {
+    peek(key) {
+      const tokens = tokensAt(key, now());
+      return tokens >= 1 ? { allowed: true } : refused(tokens);
+    },
     take(key) {
       const at = now();
-      const previous = buckets.get(key);
-      const elapsedS = previous ? Math.max(0, at - previous.at) / 1000 : 0;
-      const tokens = previous ? Math.min(capacity, previous.tokens + elapsedS * refillPerSecond) : capacity;
+      const tokens = tokensAt(key, at);
       // Re-insert so Map order is least recently used first.
       buckets.delete(key);
       if (buckets.size >= maxKeys) buckets.delete(buckets.keys().next().value!);
@@ -47,7 +62,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         return { allowed: true };
       }
       buckets.set(key, { tokens, at });
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / refillPerSecond)) };
+      return refused(tokens);
     },
   };
 }

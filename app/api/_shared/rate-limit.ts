@@ -6,7 +6,8 @@ import { AppError } from '../../../lib/errors';
 export type RateLimitKind = 'login' | 'mutation';
 
 /**
- * Per client address. Login: a burst of 10 attempts, then one every 5 s (a guessed token is
+ * Per client address. Login: a burst of 10 failed attempts, then one every 5 s (successful logins
+ * are not counted, so an operator or a test suite logging in often is never locked out) (a guessed token is
  * hopeless anyway; this keeps a scanner from hammering the comparison). Mutations: a burst of 30,
  * then 2 per second — far above what an operator clicks, low enough to stop a runaway script.
  * Behind a reverse proxy every client shares the proxy's address and so shares these buckets.
@@ -30,14 +31,19 @@ function limiters(): Record<RateLimitKind, RateLimiter> {
   return holder[KEY];
 }
 
+/** Counts one failed attempt (e.g. a wrong login token) against the calling address. */
+export function chargeRateLimit(request: Request, kind: RateLimitKind): void {
+  limiters()[kind].take(request.headers.get(CLIENT_ADDRESS_HEADER) ?? 'unknown');
+}
+
 /**
- * Takes one token of `kind` for the calling address. Call it first in every login and mutating
+ * Takes one token of `kind` for the calling address (`charge: false` only checks that one is left). Call it first in every login and mutating
  * route: `enforceRateLimit(request, 'mutation');`
  * @throws AppError RATE_LIMITED (→ 429 with Retry-After) when the bucket is empty.
  */
-export function enforceRateLimit(request: Request, kind: RateLimitKind): void {
+export function enforceRateLimit(request: Request, kind: RateLimitKind, options: { charge: boolean } = { charge: true }): void {
   const address = request.headers.get(CLIENT_ADDRESS_HEADER) ?? 'unknown';
-  const result = limiters()[kind].take(address);
+  const result = options.charge ? limiters()[kind].take(address) : limiters()[kind].peek(address);
   if (!result.allowed) {
     throw new AppError('RATE_LIMITED', `Too many ${kind} requests from this address; retry in ${result.retryAfterSeconds} s.`, {
       retryAfterSeconds: result.retryAfterSeconds,

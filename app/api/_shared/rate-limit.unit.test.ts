@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import { AppError } from '../../../lib/errors';
 import { CLIENT_ADDRESS_HEADER } from '../../../lib/http/client-address';
-import { enforceRateLimit, RATE_LIMITS } from './rate-limit';
+import { chargeRateLimit, enforceRateLimit, RATE_LIMITS } from './rate-limit';
 import { errorResponse, handle } from './respond';
 
 const from = (address: string) =>
@@ -32,6 +32,12 @@ describe('enforceRateLimit', () => {
     expect(() => enforceRateLimit(from('10.0.0.1'), 'login')).toThrow(/Too many login requests/);
     expect(() => enforceRateLimit(from('10.0.0.2'), 'login')).not.toThrow();
     expect(() => enforceRateLimit(from('10.0.0.1'), 'mutation')).not.toThrow();
+  });
+
+  it('counts only failed logins: checking without charging never exhausts the bucket', () => {
+    for (let i = 0; i < RATE_LIMITS.login.capacity * 3; i++) enforceRateLimit(from('10.0.0.3'), 'login', { charge: false });
+    for (let i = 0; i < RATE_LIMITS.login.capacity; i++) chargeRateLimit(from('10.0.0.3'), 'login');
+    expect(() => enforceRateLimit(from('10.0.0.3'), 'login', { charge: false })).toThrow(/Too many login requests/);
   });
 
   it('adds no Retry-After header to other errors', () => {

@@ -3,7 +3,7 @@ import { AppError } from '@/lib/errors';
 import { getRuntime } from '@/server/registry';
 
 import { rejectCrossOrigin, safeEqual, sessionCookie } from '../../_shared/auth';
-import { enforceRateLimit } from '../../_shared/rate-limit';
+import { chargeRateLimit, enforceRateLimit } from '../../_shared/rate-limit';
 import { handle, json, parseOrThrow, readJson } from '../../_shared/respond';
 
 export const dynamic = 'force-dynamic';
@@ -12,11 +12,15 @@ export const runtime = 'nodejs';
 /** `{token}` → session cookie (HttpOnly, SameSite=Strict, value derived from the token). */
 export function POST(request: Request): Promise<Response> {
   return handle('POST /api/auth/login', async () => {
-    enforceRateLimit(request, 'login');
+    // Only failed attempts count: a scanner is slowed down, a real operator never is.
+    enforceRateLimit(request, 'login', { charge: false });
     rejectCrossOrigin(request);
     const { token } = parseOrThrow(loginRequestSchema, await readJson(request));
     const { auth } = getRuntime();
-    if (!safeEqual(token, auth.token)) throw new AppError('UNAUTHORIZED', 'That token is not valid for this server.');
+    if (!safeEqual(token, auth.token)) {
+      chargeRateLimit(request, 'login');
+      throw new AppError('UNAUTHORIZED', 'That token is not valid for this server.');
+    }
     return json({ authenticated: true, publicRead: auth.publicRead }, 200, { 'set-cookie': sessionCookie(request, auth.token) });
   });
 }
