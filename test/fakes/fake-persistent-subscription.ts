@@ -245,8 +245,11 @@ export function createFakePersistentSubscription(options: FakeServerOptions = {}
     /**
      * Group shutdown and reload (leader change, RestartSubsystem, Update — esdb-semantics §2.6):
      * every client is dropped with `persistent-subscription-dropped`, the in-memory state
-     * (outstanding, retries, retryCounts) is lost, and the group reads again from `seq` (its last
-     * checkpoint) with retryCount 0. Parked messages stay parked.
+     * (outstanding, retries, retryCounts) is lost, and the group reads again from its checkpoint
+     * with retryCount 0. The checkpoint is `seq`, but never past the lowest unacked message (a
+     * checkpoint covers only the contiguous acked prefix, §2.5). Parked messages stay parked;
+     * replayed ones not yet acked go back to the parked list (the model does not reproduce the
+     * server's parked-stream truncation at replay time).
      */
     restartGroup(seq: number, reason = 'PersistentSubscriptionDroppedError: Subscription dropped by the server'): void {
       for (const connection of connections.filter((c) => c.open)) {
@@ -254,9 +257,12 @@ export function createFakePersistentSubscription(options: FakeServerOptions = {}
         connection.inFlight.clear();
         connection.handlers.onDropped({ reason });
       }
+      const pending = [...[...outstanding.values()].map((o) => o.message), ...retryQueue];
+      const unacked = pending.filter((m) => !m.link).map((m) => m.seq);
+      for (const m of pending.filter((p) => p.link)) parked.push({ message: { ...m, link: undefined }, reason: 'replay interrupted' });
       outstanding.clear();
       retryQueue.length = 0;
-      readPosition = seq;
+      readPosition = Math.min(seq, readPosition, ...unacked);
       schedulePump();
     },
     /**
