@@ -35,6 +35,11 @@ import type {
 import { toAckDecision, type AckDecision, type DeliveryOutcome, type HandlingOutcome } from './ack-decision';
 import { createBackoff, type BackoffOptions } from './backoff';
 import { originalRecord, toDedupKey, type DedupKeySpec } from './dedup-key';
+import {
+  classifyConnectionFailure,
+  describeConnectionFailure,
+  type ConnectionFailureKind,
+} from './connection-failure';
 import { classifyDuplicate, type DuplicateCause } from './duplicate-cause';
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
@@ -85,6 +90,19 @@ interface CommonOptions {
   causeMemory?: number;
 }
 
+/** Why the subscriber is not live (state `backoff`/`connecting` after a drop); see getFailure(). */
+export interface SubscriberFailure {
+  kind: ConnectionFailureKind;
+  /** The latest drop reason (client error text). */
+  reason: string;
+  /** When this kind of failure started (ISO-8601). */
+  since: string;
+  /** Failed connections (drops or refused subscribes) of this kind in a row. */
+  attempts: number;
+  /** The backoff delay before the latest reconnect attempt; 0 before the first one. */
+  lastDelayMs: number;
+}
+
 export type DeduplicatingSubscriberOptions = CommonOptions &
   (
     | { client: EventStoreDBClient; source?: never }
@@ -114,6 +132,8 @@ export interface DeduplicatingSubscriber {
    */
   park(eventId: string, reason: string): Promise<boolean>;
   isRunning(): boolean;
+  /** The current failure while not live after a drop; null while live, stopped or never failed. */
+  getFailure(): SubscriberFailure | null;
 }
 
 interface Connection {
@@ -182,6 +202,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   let connectPending = false;
   let stopping: Promise<void> | undefined;
   let lastEpoch: EpochState | undefined;
+  let failure: SubscriberFailure | undefined;
   const stopController = new AbortController();
   const totals = { received: 0, delivered: 0, duplicatesSuppressed: 0, parked: 0 };
   /** Keys whose first copy is being handled in this process → resolves true when done. */
@@ -260,13 +281,29 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         onConfirmation: () => void confirm(conn),
         onEvent: (event) => receive(conn, event),
         onDropped: ({ reason, error }) => {
-          // A drop is an expected event (network, server restart): one readable line, stack at debug.
-          logger.warn({ connection: conn.id }, `subscription dropped: ${reason}`);
+          noteFailure(reason);
           logger.debug({ err: error, connection: conn.id }, 'subscription drop details');
           void dropConnection(conn, `connection lost: ${reason}`, 'backoff');
         },
       },
     );
+  }
+
+  /**
+   * A drop is an expected event (network, server restart, full or missing group): one readable
+   * warn line when a kind of failure starts, debug lines while it repeats, one info line on
+   * recovery — never a line per retry at warn.
+   */
+  function noteFailure(reason: string): void {
+    const kind = classifyConnectionFailure(reason);
+    if (failure?.kind === kind) {
+      failure.attempts += 1;
+      failure.reason = reason;
+      logger.debug({ kind, attempts: failure.attempts, reason }, 'still failing');
+      return;
+    }
+    failure = { kind, reason, since: now().toISOString(), attempts: 1, lastDelayMs: 0 };
+    logger.warn({ kind, reason }, `subscriber not live: ${describeConnectionFailure(kind)}`);
   }
 
   /** Opens the epoch (once per connection); events wait for it. */
@@ -285,6 +322,10 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         if (current === conn && !conn.ended) {
           state = 'live';
           reconnectBackoff.reset();
+          if (failure) {
+            logger.info({ kind: failure.kind, attempts: failure.attempts, since: failure.since }, 'subscriber live again');
+            failure = undefined;
+          }
         }
         logger.info({ epoch: number, connection: conn.id }, 'subscription live; epoch opened');
         emitEpoch(epoch);
@@ -358,7 +399,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         return;
       }
       const delay = reconnectBackoff.next();
-      logger.info({ delayMs: delay, attempt: reconnectBackoff.attempts }, 'reconnecting after backoff');
+      if (failure) failure.lastDelayMs = delay;
+      logger.debug({ delayMs: delay, attempt: reconnectBackoff.attempts }, 'reconnecting after backoff');
       reconnectTimer = setTimeout(() => {
         reconnectTimer = undefined;
         connect();
@@ -670,6 +712,9 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     },
     isRunning() {
       return lifecycle === 'running';
+    },
+    getFailure() {
+      return failure && lifecycle === 'running' ? { ...failure } : null;
     },
   };
 
