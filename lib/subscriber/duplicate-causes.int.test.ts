@@ -186,6 +186,40 @@ describe('duplicate causes against the embedded server', () => {
     }
   });
 
+  it('records the group checkpoint gap read through GetInfo in the epoch of a new connection', async () => {
+    const stream = `orders-${randomUUID()}`;
+    await appendOrders(stream, 20);
+    // A checkpoint at least every 5 acks: at most 4 acked events lie after it (esdb-semantics §2.5).
+    const group = await createGroup(stream, { checkPointLowerBound: 1, checkPointUpperBound: 5 });
+    const client = EventStoreDBClient.connectionString(esdb.connectionString);
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });
+    const subscriber = createDeduplicatingSubscriber({
+      client,
+      stream,
+      group,
+      store,
+      logger,
+      sink: async () => ({ outcome: 'ok' }),
+    });
+    try {
+      subscriber.start();
+      await waitFor(() => subscriber.getSummary().delivered === 20, { message: 'all delivered' });
+      await waitFor(() => groupIsQuiet(stream, group), { message: 'all acked' });
+      subscriber.reconnect('read the gap');
+      await waitFor(async () => (await subscriber.listEpochs(1))[0]?.epoch === 2, { message: 'second epoch' });
+      const gap = await waitFor(async () => {
+        const [epoch] = await subscriber.listEpochs(1);
+        return typeof epoch?.checkpointGap === 'number' ? { value: epoch.checkpointGap } : undefined;
+      }, { message: 'gap recorded' });
+      expect(gap.value).toBeGreaterThanOrEqual(0);
+      expect(gap.value).toBeLessThan(5);
+    } finally {
+      await subscriber.stop();
+      await client.dispose();
+      await store.close();
+    }
+  });
+
   it('suppresses a processed event that comes back as a replayed parked message, tagged replay', async () => {
     // Construction: the subscriber processes the event and stops. A subsystem restart reloads the
     // group from its checkpoint (none is written for one event), so the event is delivered again
