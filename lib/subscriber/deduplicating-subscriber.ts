@@ -555,7 +555,10 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       }
     }
     if (decision.action === 'nack') {
-      logger.warn({ ...log, reason: decision.reason }, `sink outcome → nack ${decision.nackAction}`);
+      // A park is the sink's deliberate verdict (counted, shown in the parked browser): info. A retry
+      // means the sink is failing: warn.
+      const level = decision.nackAction === 'park' ? 'info' : 'warn';
+      logger[level]({ ...log, reason: decision.reason }, `sink outcome → nack ${decision.nackAction}`);
     }
     return decision;
   }
