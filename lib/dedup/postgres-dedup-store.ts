@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { EpochRecord } from '../api/schemas';
 import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+import { toEpochRecord, type EpochRow } from './epoch-row';
 
 export interface PostgresDedupStoreOptions {
   /** `postgres://user:pass@host:5432/db` — or pass a `pool` the caller owns. */
@@ -151,13 +152,17 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
          FROM ${t('epochs')} WHERE scope = $1 ORDER BY epoch DESC LIMIT $2`,
         [scope, Math.max(0, Math.floor(limit))],
       );
-      return result.rows.map(toEpoch);
+      return result.rows.map(toEpochRecord);
     },
     async prune(olderThan) {
       const result = await pool.query(`DELETE FROM ${t('dedup_keys')} WHERE status = 'done' AND updated_at < $1`, [
         olderThan.getTime(),
       ]);
       return result.rowCount ?? 0;
+    },
+    async ping() {
+      if (closing) throw new Error('PostgreSQL dedup store is closed');
+      await pool.query('SELECT 1');
     },
     close() {
       closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
@@ -171,52 +176,12 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
   };
 }
 
-interface EpochRow {
-  epoch: number;
-  started_at: string;
-  ended_at: string | null;
-  end_reason: string | null;
-  received: number;
-  delivered: number;
-  duplicates_suppressed: number;
-  retried: number;
-  parked: number;
-  skipped: number;
-  dup_reconnect: number;
-  dup_timeout: number;
-  dup_reload: number;
-  dup_replay: number;
-  dup_other: number;
-  checkpoint_gap: number | null;
-}
 
 /** `$1…$12`: the mutable epoch columns, in the order of `counterValues`. */
 const COUNTER_ASSIGNMENTS = `received = $1, delivered = $2, duplicates_suppressed = $3, retried = $4, parked = $5,
   skipped = $6, dup_reconnect = $7, dup_timeout = $8, dup_reload = $9, dup_replay = $10, dup_other = $11,
   checkpoint_gap = $12`;
 
-function toEpoch(row: EpochRow): EpochRecord {
-  return {
-    epoch: row.epoch,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    endReason: row.end_reason,
-    received: row.received,
-    delivered: row.delivered,
-    duplicatesSuppressed: row.duplicates_suppressed,
-    retried: row.retried,
-    parked: row.parked,
-    skipped: row.skipped,
-    duplicatesByCause: {
-      reconnect: row.dup_reconnect,
-      timeout: row.dup_timeout,
-      reload: row.dup_reload,
-      replay: row.dup_replay,
-      other: row.dup_other,
-    },
-    checkpointGap: row.checkpoint_gap,
-  };
-}
 
 async function migrate(pool: pg.Pool, schema: string): Promise<void> {
   const client = await pool.connect();

@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { EpochRecord } from '../api/schemas';
 import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+import { toEpochRecord, type EpochRow } from './epoch-row';
 
 export interface SqliteDedupStoreOptions {
   /** Database file (created if missing; its directory must exist). `:memory:` for throwaway use. */
@@ -38,24 +38,6 @@ interface KeyRow {
   lease_until: number;
 }
 
-interface EpochRow {
-  epoch: number;
-  started_at: string;
-  ended_at: string | null;
-  end_reason: string | null;
-  received: number;
-  delivered: number;
-  duplicates_suppressed: number;
-  retried: number;
-  parked: number;
-  skipped: number;
-  dup_reconnect: number;
-  dup_timeout: number;
-  dup_reload: number;
-  dup_replay: number;
-  dup_other: number;
-  checkpoint_gap: number | null;
-}
 
 /**
  * Columns added after the first release, as `name → definition`. They are added by
@@ -234,6 +216,7 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   }
 
   let closing: Promise<void> | undefined;
+  const pingStmt = db.prepare('SELECT 1');
 
   return {
     async claim(scope, key) {
@@ -263,10 +246,14 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
       closeEpochStmt.run(endedAt.toISOString(), endReason, ...counterValues(c), scope, epoch);
     },
     async listEpochs(scope, limit) {
-      return selectEpochs.all(scope, Math.max(0, Math.floor(limit))).map(toEpoch);
+      return selectEpochs.all(scope, Math.max(0, Math.floor(limit))).map(toEpochRecord);
     },
     async prune(olderThan) {
       return pruneDone.run(olderThan.getTime()).changes;
+    },
+    async ping() {
+      if (closing || !db.open) throw new Error('SQLite dedup store is closed');
+      pingStmt.get();
     },
     close() {
       closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
@@ -278,25 +265,3 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   };
 }
 
-function toEpoch(row: EpochRow): EpochRecord {
-  return {
-    epoch: row.epoch,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    endReason: row.end_reason,
-    received: row.received,
-    delivered: row.delivered,
-    duplicatesSuppressed: row.duplicates_suppressed,
-    retried: row.retried,
-    parked: row.parked,
-    skipped: row.skipped,
-    duplicatesByCause: {
-      reconnect: row.dup_reconnect,
-      timeout: row.dup_timeout,
-      reload: row.dup_reload,
-      replay: row.dup_replay,
-      other: row.dup_other,
-    },
-    checkpointGap: row.checkpoint_gap,
-  };
-}
