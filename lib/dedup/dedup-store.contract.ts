@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { epochSchema } from '../api/schemas';
-import type { DedupStore, EpochCounters } from './dedup-store';
+import { checkDedupStore, type DedupStore, type EpochCounters } from './dedup-store';
 
 export interface MakeDedupStoreContext {
   /**
@@ -281,6 +281,16 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       expect(await store.claim(s, old)).toEqual({ status: 'new' });
       expect(await store.claim(s, fresh)).toEqual({ status: 'duplicate' });
       expect(await store.claim(s, pending)).toMatchObject({ status: 'in-progress' });
+    });
+
+    it('answers ping while open and refuses it once closed', async () => {
+      const store = await makeStore({ namespace: randomUUID(), instanceId: 'a', leaseMs: 1000, now: () => clock });
+      expect(store.ping).toBeTypeOf('function');
+      await expect(store.ping!()).resolves.toBeUndefined();
+      expect(await checkDedupStore(store, 2000)).toBeNull();
+      await store.close();
+      await expect(store.ping!()).rejects.toThrow(/closed/);
+      expect(await checkDedupStore(store, 2000)).toMatch(/closed/);
     });
 
     it('returns the same promise when closed twice', async () => {

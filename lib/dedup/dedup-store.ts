@@ -78,6 +78,36 @@ export interface DedupStore {
 
   /** Deletes done keys completed before `olderThan`; returns how many were removed. */
   prune(olderThan: Date): Promise<number>;
+  /**
+   * Health check for readiness probes: resolves when the backend answers (SQLite open, Redis
+   * PING, PostgreSQL `SELECT 1`), rejects with the reason otherwise, and always after `close()`.
+   * Optional: a store without it counts as healthy while open. Callers bound it with a timeout
+   * (see {@link checkDedupStore}); a backend that is down may not answer at all.
+   */
+  ping?(): Promise<void>;
   /** Idempotent; returns the same promise when called twice. */
   close(): Promise<void>;
+}
+
+/**
+ * Readiness check of a store: `null` when it answered `ping()` within `timeoutMs` (or has no
+ * ping), else the reason. Never throws.
+ */
+export async function checkDedupStore(store: DedupStore, timeoutMs: number): Promise<string | null> {
+  if (!store.ping) return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      store.ping().then(
+        () => null,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -116,6 +116,9 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
       }
       return removed;
     },
+    async ping() {
+      assertOpen();
+    },
     close() {
       closed ??= Promise.resolve();
       return closed;

@@ -166,6 +166,11 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
         for (const m of members) removed += await redis.subwatchPruneOne(keyName(m), doneIndex, m);
       }
     },
+    async ping() {
+      if (closing) throw new Error('Redis dedup store is closed');
+      const reply = await redis.ping();
+      if (reply !== 'PONG') throw new Error(`Redis answered PING with ${reply}`);
+    },
     close() {
       closing ??= (async () => {
         if (ownsClient) await redis.quit();
