@@ -17,7 +17,7 @@ import type { Epoch, LiveEvent } from '../lib/api/schemas';
 import type { SubwatchService, SubscriptionRef } from '../lib/api/service';
 import { ConfigFileError, type SubwatchConfigFile } from '../lib/config/proxies-schema';
 import type { Config } from '../lib/config/schema';
-import type { DedupStore } from '../lib/dedup/dedup-store';
+import { checkDedupStore, type DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
 import { AppError } from '../lib/errors';
 import { createSubwatchMetrics, type SubwatchMetrics } from '../lib/metrics/metrics';
@@ -53,6 +53,8 @@ import { instrumentSubscriberOptions } from './metrics-wiring';
 export const DEMO_STREAM = 'demo-orders';
 export const DEMO_GROUP = 'demo-billing';
 const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** A probe must answer quickly: a store that does not answer PING / SELECT 1 in time is not ready. */
+const READINESS_STORE_TIMEOUT_MS = 2000;
 
 export interface Runtime {
   service: SubwatchService;
@@ -226,11 +228,17 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       getDemoConsumer: () => demoConsumer?.stats() ?? null,
       async readiness() {
         const reasons: string[] = [];
-        const snapshot = monitor.getLatest() ?? (await monitor.pollOnce());
+        const [snapshot, storeProblem] = await Promise.all([
+          monitor.getLatest() ?? monitor.pollOnce(),
+          checkDedupStore(store, READINESS_STORE_TIMEOUT_MS),
+        ]);
         if (snapshot.serverError !== null) reasons.push(`EventStoreDB unreachable: ${snapshot.serverError}`);
+        if (storeProblem !== null) reasons.push(`dedup store (${storeDescription}) unavailable: ${storeProblem}`);
         for (const p of proxied.values()) {
           const s = p.subscriber.getSummary();
           if (s.state === 'stopped') reasons.push(`subscriber ${keyOf(p.ref)} is stopped`);
+          // Started = connected at least once; later drops show up as the EventStoreDB reason above.
+          else if (s.epoch === 0 && s.state !== 'live') reasons.push(`subscriber ${keyOf(p.ref)} has not connected yet (${s.state})`);
         }
         return { ready: reasons.length === 0, reasons };
       },
