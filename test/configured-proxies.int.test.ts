@@ -6,17 +6,16 @@
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EventStoreDBClient, jsonEvent, persistentSubscriptionToStreamSettingsFromDefaults, START } from '@eventstore/db-client';
+import { type EventStoreDBClient, jsonEvent, persistentSubscriptionToStreamSettingsFromDefaults, START } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionsResponseSchema } from '../lib/api/schemas';
 import { ConfigFileError } from '../lib/config/proxies-schema';
 import { parseConfig } from '../lib/config/schema';
 import { loadSubwatchConfigFile } from '../server/load-config-file';
 import { createRuntime, type Runtime } from '../server/runtime';
-import { createTestLogger, startEmbeddedEsdb, type EmbeddedEsdb } from './helpers/server-fixtures';
+import { createTestLogger, startEsdbFixture, stopEsdbFixture, type EmbeddedEsdb } from './helpers/server-fixtures';
 import { waitFor } from './helpers/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
 
@@ -26,16 +25,10 @@ let admin: EventStoreDBClient;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'subwatch-proxies-int-'));
-  esdb = await startEmbeddedEsdb({ port: 0 });
-  admin = EventStoreDBClient.connectionString(esdb.connectionString);
+  ({ esdb, admin, dir } = await startEsdbFixture('subwatch-proxies-int-'));
 });
 
-afterAll(async () => {
-  await admin?.dispose();
-  await esdb?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopEsdbFixture({ esdb, admin, dir }));
 
 function writeConfig(content: unknown): string {
   const file = path.join(dir, `${randomUUID()}.json`);

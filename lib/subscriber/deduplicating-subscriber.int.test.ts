@@ -3,8 +3,6 @@
  * server (child process), with the official client connected through the TCP fault proxy.
  */
 import { randomInt, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   EventStoreDBClient,
@@ -17,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createFaultProxy,
   createTestLogger,
-  startEmbeddedEsdb,
+  startEsdbFixture,
+  stopEsdbFixture,
   type EmbeddedEsdb,
   type FaultProxy,
 } from '../../test/helpers/server-fixtures';
@@ -36,16 +35,10 @@ let admin: EventStoreDBClient;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'subwatch-subscriber-int-'));
-  esdb = await startEmbeddedEsdb({ port: 0 });
-  admin = EventStoreDBClient.connectionString(esdb.connectionString);
+  ({ esdb, admin, dir } = await startEsdbFixture('subwatch-subscriber-int-'));
 });
 
-afterAll(async () => {
-  await admin?.dispose();
-  await esdb?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopEsdbFixture({ esdb, admin, dir }));
 
 /** A fresh stream with `count` events and a group from the start; returns the event ids in order. */
 async function seed(

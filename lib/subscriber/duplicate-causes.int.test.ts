@@ -4,8 +4,6 @@
  * Each checks the sink calls, the acks the server saw, and the duplicate causes in the epochs.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   binaryEvent,
@@ -17,7 +15,7 @@ import {
   type PersistentSubscriptionToStreamResolvedEvent,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestLogger, startEmbeddedEsdb, type EmbeddedEsdb } from '../../test/helpers/server-fixtures';
+import { createTestLogger, startEsdbFixture, stopEsdbFixture, type EmbeddedEsdb } from '../../test/helpers/server-fixtures';
 import { waitFor } from '../../test/helpers/wait-for';
 import { epochSchema } from '../api/schemas';
 import { createSqliteDedupStore } from '../dedup/sqlite-dedup-store';
@@ -34,16 +32,10 @@ let admin: EventStoreDBClient;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'subwatch-causes-int-'));
-  esdb = await startEmbeddedEsdb({ port: 0 });
-  admin = EventStoreDBClient.connectionString(esdb.connectionString);
+  ({ esdb, admin, dir } = await startEsdbFixture('subwatch-causes-int-'));
 });
 
-afterAll(async () => {
-  await admin?.dispose();
-  await esdb?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopEsdbFixture({ esdb, admin, dir }));
 
 async function createGroup(stream: string, settings: Partial<PersistentSubscriptionToStreamSettings>): Promise<string> {
   const group = `billing-${randomUUID()}`;

@@ -3,8 +3,6 @@
  * the DESIGN.md §6 response mapping as the server sees it (parked stream, retries, maxRetryCount).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   EventStoreDBClient,
@@ -14,7 +12,7 @@ import {
   type PersistentSubscriptionToStreamSettings,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestLogger, startEmbeddedEsdb, type EmbeddedEsdb } from '../../test/helpers/server-fixtures';
+import { createTestLogger, startEsdbFixture, stopEsdbFixture, type EmbeddedEsdb } from '../../test/helpers/server-fixtures';
 import { waitFor } from '../../test/helpers/wait-for';
 import { startWebhookReceiver, type WebhookCall, type WebhookReceiver, type WebhookReply } from '../../test/helpers/webhook-receiver';
 import { createSqliteDedupStore } from '../dedup/sqlite-dedup-store';
@@ -28,16 +26,10 @@ let admin: EventStoreDBClient;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'subwatch-webhook-int-'));
-  esdb = await startEmbeddedEsdb({ port: 0 });
-  admin = EventStoreDBClient.connectionString(esdb.connectionString);
+  ({ esdb, admin, dir } = await startEsdbFixture('subwatch-webhook-int-'));
 });
 
-afterAll(async () => {
-  await admin?.dispose();
-  await esdb?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => stopEsdbFixture({ esdb, admin, dir }));
 
 interface Harness {
   stream: string;
