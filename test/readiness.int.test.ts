@@ -3,7 +3,8 @@
  * subscription, `readiness()` turns ready once EventStoreDB answers, the store pings and the
  * subscriber has connected; it reports a reason naming EventStoreDB while the watched server is
  * down, and turns ready again when a server comes back on the same port (same data directory).
- * A subscriber that never connected (its group is missing) keeps it not ready, by name.
+ * A subscriber that never connected (its group is missing) keeps it not ready, by name, and so
+ * does a dedup store that does not answer (Redis behind a fault proxy that holds its replies).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../lib/config/schema';
+import { createFaultProxy } from '../server/chaos/fault-proxy';
 import { startEmbeddedEsdb, type EmbeddedEsdb } from '../server/embedded-esdb';
 import { createRuntime, type Runtime } from '../server/runtime';
 import { createTestLogger } from './helpers/server-fixtures';
+import { testRedisUrl } from './helpers/service-urls';
 import { waitFor } from './helpers/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from './helpers/webhook-receiver';
 
@@ -118,6 +121,37 @@ describe('readiness of the runtime', () => {
       expect(result.reasons).toEqual([expect.stringMatching(new RegExp(`^subscriber ${stream}::audit has not connected yet`))]);
     } finally {
       await missing.stop();
+      await server.stop();
+    }
+  }, 30_000);
+
+  it('is not ready with a reason naming the dedup store while Redis does not answer, and ready again when it does', async () => {
+    const server = await startEmbeddedEsdb({ port: 0 });
+    const redisUrl = new URL(testRedisUrl);
+    const proxy = await createFaultProxy({ target: { host: redisUrl.hostname, port: Number(redisUrl.port || 6379) } });
+    const shared = await createRuntime(
+      parseConfig({
+        ESDB_CONNECTION_STRING: server.connectionString,
+        SUBWATCH_DATA_DIR: path.join(dir, randomUUID()),
+        SUBWATCH_STORE_URL: `redis://127.0.0.1:${proxy.port}`,
+        SUBWATCH_INSTANCE_ID: `readiness-${randomUUID()}`,
+        SUBWATCH_DEMO: '0',
+      }),
+      logger,
+      { configFile: null },
+    );
+    try {
+      await waitFor(async () => (await shared.service.readiness()).ready, { timeoutMs: 10_000, message: 'ready with Redis answering' });
+      proxy.pause('server-to-client');
+      const result = await shared.service.readiness();
+      expect(result.ready).toBe(false);
+      expect(result.reasons).toEqual([expect.stringMatching(/^dedup store \(Redis \(instance readiness-[^)]+\)\) unavailable: no answer within 2000 ms$/)]);
+      proxy.resume('server-to-client');
+      await waitFor(async () => (await shared.service.readiness()).ready, { timeoutMs: 10_000, message: 'ready again once Redis answers' });
+    } finally {
+      proxy.resume('server-to-client');
+      await shared.stop();
+      await proxy.close();
       await server.stop();
     }
   }, 30_000);
