@@ -1,15 +1,29 @@
 'use client';
 
+import { useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+
 import { RequireRead } from '@/components/auth/require-read';
 import { formatClock } from '@/components/format';
+import { isNetworkError } from '@/components/hooks/api-client';
 import { useLiveStatus } from '@/components/hooks/use-live-stream';
 import { useSubscriptions } from '@/components/hooks/use-subscriptions';
 import { LiveBanner } from '@/components/layout/live-banner';
 import { SubscriptionsTable } from '@/components/subscriptions/subscriptions-table';
+import {
+  applyView,
+  defaultDir,
+  DEFAULT_VIEW,
+  type HealthFilter,
+  type OverviewView,
+  type SortKey,
+} from '@/components/subscriptions/subscriptions-view';
 import { Banner } from '@/components/ui/banner';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { isNetworkError } from '@/components/hooks/api-client';
+import type { SubscriptionSummary } from '@/lib/api/schemas';
+
+import { parseOverviewParams, serializeOverviewParams } from './search-params';
 
 function PageHeading({ subtitle }: { subtitle?: string }) {
   return (
@@ -22,10 +36,86 @@ function PageHeading({ subtitle }: { subtitle?: string }) {
   );
 }
 
+const HEALTH_OPTIONS: { value: HealthFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'problems', label: 'Problems' },
+  { value: 'healthy', label: 'Healthy' },
+];
+
+function Toolbar({
+  view,
+  onChange,
+  subscriptions,
+  shown,
+}: {
+  view: OverviewView;
+  onChange: (patch: Partial<OverviewView>) => void;
+  subscriptions: SubscriptionSummary[];
+  shown: number;
+}) {
+  const problems = subscriptions.filter((s) => s.health.level !== 'healthy').length;
+  const counts: Record<HealthFilter, number> = { all: subscriptions.length, problems, healthy: subscriptions.length - problems };
+  const filtered = view.q.trim() !== '' || view.health !== 'all';
+  return (
+    <div className="toolbar" data-testid="overview-toolbar">
+      <input
+        type="search"
+        className="input toolbar-search"
+        placeholder="Filter by stream or group"
+        aria-label="Filter by stream or group"
+        value={view.q}
+        maxLength={200}
+        onChange={(event) => onChange({ q: event.target.value })}
+        data-testid="overview-filter"
+      />
+      <div className="segmented" role="group" aria-label="Health">
+        {HEALTH_OPTIONS.map((option) => (
+          <button
+            key={option.value}
+            type="button"
+            className="segmented-item"
+            aria-pressed={view.health === option.value}
+            onClick={() => onChange({ health: option.value })}
+            data-testid={`health-filter-${option.value}`}
+          >
+            {option.label}
+            <span className={`segmented-count${option.value === 'problems' && problems > 0 ? ' segmented-count-bad' : ''}`}>{counts[option.value]}</span>
+          </button>
+        ))}
+      </div>
+      <p className="muted toolbar-note" aria-live="polite" data-testid="overview-shown">
+        {filtered ? `${shown} of ${subscriptions.length} shown` : '\u00a0'}
+      </p>
+    </div>
+  );
+}
+
+/** The overview's sort and filters: read once from the URL, written back (replaceState) so a link shares the view. */
+function useOverviewView(): [OverviewView, (patch: Partial<OverviewView>) => void, (key: SortKey) => void] {
+  const searchParams = useSearchParams();
+  const [view, setView] = useState<OverviewView>(() => parseOverviewParams(searchParams));
+
+  useEffect(() => {
+    const query = serializeOverviewParams(view);
+    const url = `${window.location.pathname}${query}${window.location.hash}`;
+    if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', url);
+  }, [view]);
+
+  const update = useCallback((patch: Partial<OverviewView>) => setView((v) => ({ ...v, ...patch })), []);
+  const sortBy = useCallback(
+    (key: SortKey) =>
+      setView((v) => ({ ...v, sort: key, dir: v.sort === key ? (v.dir === 'asc' ? 'desc' : 'asc') : key === DEFAULT_VIEW.sort ? DEFAULT_VIEW.dir : defaultDir(key) })),
+    [],
+  );
+  return [view, update, sortBy];
+}
+
 function Overview() {
   const { data, error, isPending } = useSubscriptions();
   const live = useLiveStatus();
-  const subscriptions = data?.subscriptions ?? [];
+  const [view, update, sortBy] = useOverviewView();
+  const subscriptions = useMemo(() => data?.subscriptions ?? [], [data]);
+  const rows = useMemo(() => applyView(subscriptions, view), [subscriptions, view]);
   const proxied = subscriptions.filter((s) => s.proxied).length;
   const subtitle = data
     ? `${subscriptions.length} group${subscriptions.length === 1 ? '' : 's'} on the server, ${proxied} proxied by subwatch${
@@ -47,8 +137,34 @@ function Overview() {
             </p>
           </EmptyState>
         ) : (
-          <SubscriptionsTable subscriptions={subscriptions} loading={isPending && !data} />
+          <>
+            <Toolbar view={view} onChange={update} subscriptions={subscriptions} shown={rows.length} />
+            <SubscriptionsTable
+              subscriptions={rows}
+              loading={isPending && !data}
+              sort={{ key: view.sort, dir: view.dir, onSort: sortBy }}
+              empty={
+                <span className="muted" data-testid="overview-no-match">
+                  No subscription matches these filters.{' '}
+                  <button type="button" className="link-button" onClick={() => update({ q: '', health: 'all' })}>
+                    Clear filters
+                  </button>
+                </span>
+              }
+            />
+          </>
         )}
+      </Card>
+    </>
+  );
+}
+
+export function OverviewFallback() {
+  return (
+    <>
+      <PageHeading />
+      <Card>
+        <SubscriptionsTable subscriptions={[]} loading />
       </Card>
     </>
   );
@@ -56,16 +172,7 @@ function Overview() {
 
 export function OverviewClient() {
   return (
-    <RequireRead
-      fallback={
-        <>
-          <PageHeading />
-          <Card>
-            <SubscriptionsTable subscriptions={[]} loading />
-          </Card>
-        </>
-      }
-    >
+    <RequireRead fallback={<OverviewFallback />}>
       <Overview />
     </RequireRead>
   );

@@ -1,9 +1,15 @@
 import type { Metadata } from 'next';
+import { Suspense } from 'react';
 
-import { OverviewClient } from './client';
+import { OverviewClient, OverviewFallback } from './client';
 
 export const metadata: Metadata = { title: 'Subscriptions' };
 
 export default function OverviewPage() {
-  return <OverviewClient />;
+  // The view (sort, filters) lives in the search params, read on the client (useSearchParams).
+  return (
+    <Suspense fallback={<OverviewFallback />}>
+      <OverviewClient />
+    </Suspense>
+  );
 }

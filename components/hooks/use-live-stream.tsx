@@ -1,15 +1,17 @@
 'use client';
 
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { type z } from 'zod';
 
+import { appendSnapshot, historyKey, type LiveHistory, type LiveSample } from '@/components/charts/live-history';
 import {
   actionOutcomeSchema,
   epochEventSchema,
   snapshotEventSchema,
   type ActionOutcome,
   type SubscriptionDetail,
+  type SubscriptionSummary,
 } from '@/lib/api/schemas';
 
 import { liveReconnectDelay } from './live-backoff';
@@ -52,10 +54,66 @@ function parseFrame<T extends z.ZodType>(schema: T, raw: string, event: string):
   return parsed.data;
 }
 
-function applySnapshot(queryClient: QueryClient, raw: string): { ts: string; serverError: string | null } | null {
+/**
+ * The recent snapshots per group (bounded: live-history.ts), fed by the live stream for the
+ * sparklines and live charts. Outside react-query: it is a client-side time series, not a resource.
+ */
+export interface LiveHistoryStore {
+  get(): LiveHistory;
+  subscribe(listener: () => void): () => void;
+  push(ts: string, subscriptions: SubscriptionSummary[]): void;
+}
+
+export function createLiveHistoryStore(): LiveHistoryStore {
+  let history: LiveHistory = new Map();
+  const listeners = new Set<() => void>();
+  return {
+    get: () => history,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    push(ts, subscriptions) {
+      history = appendSnapshot(history, ts, subscriptions);
+      for (const listener of listeners) listener();
+    },
+  };
+}
+
+const LiveHistoryContext = createContext<LiveHistoryStore | null>(null);
+const NO_SAMPLES: readonly LiveSample[] = [];
+const EMPTY_HISTORY: LiveHistory = new Map();
+
+/** The kept snapshots of one group, oldest first (empty until snapshots arrive). */
+export function useLiveHistory(stream: string, group: string): readonly LiveSample[] {
+  const store = useContext(LiveHistoryContext);
+  const key = historyKey(stream, group);
+  return useSyncExternalStore(
+    store?.subscribe ?? noopSubscribe,
+    () => store?.get().get(key) ?? NO_SAMPLES,
+    () => NO_SAMPLES,
+  );
+}
+
+/** The whole history map (for tables that render many groups). */
+export function useLiveHistoryAll(): LiveHistory {
+  const store = useContext(LiveHistoryContext);
+  return useSyncExternalStore(store?.subscribe ?? noopSubscribe, () => store?.get() ?? EMPTY_HISTORY, () => EMPTY_HISTORY);
+}
+
+function noopSubscribe(): () => void {
+  return () => undefined;
+}
+
+function applySnapshot(
+  queryClient: QueryClient,
+  history: LiveHistoryStore,
+  raw: string,
+): { ts: string; serverError: string | null } | null {
   const snapshot = parseFrame(snapshotEventSchema, raw, 'snapshot');
   if (!snapshot) return null;
   const { subscriptions, ts, serverError } = snapshot;
+  history.push(ts, subscriptions);
   queryClient.setQueryData(queryKeys.subscriptions.list(), { subscriptions });
   // Detail pages show the same summary: keep their header counters live too.
   for (const summary of subscriptions) {
@@ -71,7 +129,7 @@ function applySnapshot(queryClient: QueryClient, raw: string): { ts: string; ser
  * the react-query cache (`setQueryData`), epoch events invalidate that group's epochs. On error it
  * reconnects with backoff and marks cached data stale so hooks fall back to polling meanwhile.
  */
-export function useLiveStream(enabled: boolean): LiveStatus {
+export function useLiveStream(enabled: boolean, history: LiveHistoryStore): LiveStatus {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<LiveStatus>(initialStatus);
 
@@ -90,7 +148,7 @@ export function useLiveStream(enabled: boolean): LiveStatus {
         setStatus((s) => ({ ...s, state: 'open' }));
       });
       source.addEventListener('snapshot', (event) => {
-        const applied = applySnapshot(queryClient, (event as MessageEvent<string>).data);
+        const applied = applySnapshot(queryClient, history, (event as MessageEvent<string>).data);
         if (applied) setStatus((s) => ({ ...s, state: 'open', lastSnapshotAt: applied.ts, serverError: applied.serverError }));
       });
       source.addEventListener('epoch', (event) => {
@@ -127,7 +185,7 @@ export function useLiveStream(enabled: boolean): LiveStatus {
       if (retryTimer) clearTimeout(retryTimer);
       source?.close();
     };
-  }, [enabled, queryClient]);
+  }, [enabled, queryClient, history]);
 
   return enabled ? status : { ...status, state: 'idle' };
 }
@@ -135,8 +193,13 @@ export function useLiveStream(enabled: boolean): LiveStatus {
 /** Opens the live stream once for the whole app, when the visitor may read. */
 export function LiveStreamProvider({ children }: { children: ReactNode }) {
   const { canRead } = useAccess();
-  const status = useLiveStream(canRead);
-  return <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>;
+  const [history] = useState(createLiveHistoryStore);
+  const status = useLiveStream(canRead, history);
+  return (
+    <LiveHistoryContext.Provider value={history}>
+      <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>
+    </LiveHistoryContext.Provider>
+  );
 }
 
 export function useLiveStatus(): LiveStatus {

@@ -2,14 +2,19 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
+import { useMemo, type ReactNode } from 'react';
 
 import type { SubscriptionSummary } from '@/lib/api/schemas';
 
+import { toRateSeries } from '../charts/rate-series';
+import { Sparkline } from '../charts/sparkline';
 import { formatCount, formatExact, formatRate } from '../format';
+import { useLiveHistory } from '../hooks/use-live-stream';
 import { SkeletonRows } from '../ui/skeleton';
 import { HealthBadge } from './health-badge';
 import { SubscriberStateChip } from './subscriber-state';
 import { subscriptionHref } from './subscription-href';
+import type { SortDir, SortKey } from './subscriptions-view';
 
 const COLUMNS = 12;
 
@@ -26,6 +31,19 @@ function Dash({ optional }: { optional?: boolean }) {
   return <td className={`num muted${optional ? ' col-optional' : ''}`}>—</td>;
 }
 
+function RateCell({ s }: { s: SubscriptionSummary }) {
+  const samples = useLiveHistory(s.stream, s.group);
+  const series = useMemo(() => toRateSeries(samples), [samples]);
+  return (
+    <td className="num cell-rate" title={`${s.ratePerSecond} events/s`} data-testid="rate" data-value={s.ratePerSecond}>
+      <span className="rate">
+        <Sparkline series={series} />
+        <span className="rate-value">{formatRate(s.ratePerSecond)}</span>
+      </span>
+    </td>
+  );
+}
+
 function Row({ s }: { s: SubscriptionSummary }) {
   const router = useRouter();
   const href = subscriptionHref(s.stream, s.group);
@@ -36,6 +54,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
       data-testid="subscription-row"
       data-stream={s.stream}
       data-group={s.group}
+      data-health={s.health.level}
       onClick={(event) => {
         // Let real links and modified clicks (new tab) behave natively.
         if ((event.target as HTMLElement).closest('a') || event.metaKey || event.ctrlKey) return;
@@ -51,17 +70,15 @@ function Row({ s }: { s: SubscriptionSummary }) {
       <td>
         <HealthBadge health={s.health} />
       </td>
-      <td className="cell-status">{s.status}</td>
+      <td className="cell-status col-optional">{s.status}</td>
       <Num value={s.connections} optional />
       <td className="num" title={`${formatExact(s.inFlight)} unacked messages in flight; consumers have ${formatExact(s.bufferSize)} slots in total`}>
         {formatCount(s.inFlight)}
         <span className="muted"> / {formatCount(s.bufferSize)}</span>
       </td>
-      <Num value={s.parked} muted={s.parked === 0} />
+      <Num value={s.parked} muted={s.parked === 0} testId="parked" />
       <Num value={s.behind} optional />
-      <td className="num col-optional" title={`${s.ratePerSecond} events/s`}>
-        {formatRate(s.ratePerSecond)}
-      </td>
+      <RateCell s={s} />
       {sub ? (
         <>
           <td className="cell-subscriber">
@@ -88,48 +105,96 @@ function Row({ s }: { s: SubscriptionSummary }) {
   );
 }
 
-/** Every persistent subscription on the server; rows link to the subscription page. */
-export function SubscriptionsTable({ subscriptions, loading }: { subscriptions: SubscriptionSummary[]; loading: boolean }) {
+export interface TableSort {
+  key: SortKey;
+  dir: SortDir;
+  onSort: (key: SortKey) => void;
+}
+
+interface Column {
+  key: SortKey;
+  label: ReactNode;
+  num?: boolean;
+  optional?: boolean;
+  title?: string;
+}
+
+const COLUMN_DEFS: Column[] = [
+  { key: 'name', label: 'Group / stream' },
+  { key: 'health', label: 'Health', title: 'Problems first: failing, then degraded, then healthy' },
+  { key: 'status', label: 'Status', optional: true },
+  { key: 'connections', label: 'Conns', num: true, optional: true, title: 'Connections on the server' },
+  { key: 'inFlight', label: 'In flight', num: true, title: 'Unacked messages in flight / total consumer slots (sum of the connections\u2019 buffer sizes)' },
+  { key: 'parked', label: 'Parked', num: true },
+  {
+    key: 'behind',
+    label: 'Uncheckpointed',
+    num: true,
+    optional: true,
+    title: 'Events after the last checkpoint (lastKnown − lastCheckpointed): what a server restart would redeliver',
+  },
+  { key: 'rate', label: 'Rate/s', num: true, title: 'Events per second; the line is the last minute' },
+  { key: 'subscriber', label: 'Subscriber', title: 'subwatch subscriber state and current epoch' },
+  { key: 'received', label: 'Received', num: true, optional: true },
+  { key: 'delivered', label: 'Delivered', num: true },
+  { key: 'duplicates', label: 'Dup. suppressed', num: true, title: 'Duplicates suppressed (all epochs)' },
+];
+
+function HeaderCell({ column, sort }: { column: Column; sort?: TableSort }) {
+  const className = [column.num ? 'num' : '', column.optional ? 'col-optional' : ''].filter(Boolean).join(' ') || undefined;
+  if (!sort) {
+    return (
+      <th scope="col" className={className} title={column.title}>
+        {column.label}
+      </th>
+    );
+  }
+  const active = sort.key === column.key;
+  const ariaSort = active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined;
+  return (
+    <th scope="col" className={className} aria-sort={ariaSort} title={column.title}>
+      <button type="button" className={`th-sort${active ? ' th-sort-active' : ''}`} onClick={() => sort.onSort(column.key)} data-testid={`sort-${column.key}`}>
+        <span>{column.label}</span>
+        <span className="th-sort-icon" aria-hidden="true">
+          {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
+        </span>
+      </button>
+    </th>
+  );
+}
+
+/** Every persistent subscription on the server; rows link to the subscription page. Sortable when `sort` is given. */
+export function SubscriptionsTable({
+  subscriptions,
+  loading,
+  sort,
+  empty,
+}: {
+  subscriptions: SubscriptionSummary[];
+  loading: boolean;
+  sort?: TableSort;
+  /** Shown in place of rows when nothing matches the filters. */
+  empty?: ReactNode;
+}) {
   return (
     <div className="table-scroll">
       <table className="table" data-testid="subscriptions-table">
         <thead>
           <tr>
-            <th scope="col">Group / stream</th>
-            <th scope="col">Health</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="num col-optional" title="Connections on the server">
-              Conns
-            </th>
-            <th scope="col" className="num" title="Unacked messages in flight / total consumer slots (sum of the connections' buffer sizes)">
-              In flight
-            </th>
-            <th scope="col" className="num">
-              Parked
-            </th>
-            <th scope="col" className="num col-optional" title="Events after the last checkpoint (lastKnown − lastCheckpointed): what a server restart would redeliver">
-              Uncheckpointed
-            </th>
-            <th scope="col" className="num col-optional" title="Events per second">
-              Rate/s
-            </th>
-            <th scope="col" title="subwatch subscriber state and current epoch">
-              Subscriber
-            </th>
-            <th scope="col" className="num col-optional">
-              Received
-            </th>
-            <th scope="col" className="num">
-              Delivered
-            </th>
-            <th scope="col" className="num" title="Duplicates suppressed (all epochs)">
-              Dup. suppressed
-            </th>
+            {COLUMN_DEFS.map((column) => (
+              <HeaderCell key={column.key} column={column} sort={sort} />
+            ))}
           </tr>
         </thead>
         <tbody>
           {loading ? (
             <SkeletonRows rows={3} columns={COLUMNS} />
+          ) : subscriptions.length === 0 && empty ? (
+            <tr>
+              <td colSpan={COLUMNS} className="cell-empty">
+                {empty}
+              </td>
+            </tr>
           ) : (
             subscriptions.map((s) => <Row key={`${s.stream}\u0000${s.group}`} s={s} />)
           )}
