@@ -38,6 +38,20 @@ test.describe('subscription page', () => {
     await saveScreenshot(page, testInfo, 'subscription');
   });
 
+  test('live charts draw received / delivered per second from the snapshots', async ({ page }, testInfo) => {
+    await loginWithLink(page);
+    await page.goto(pagePath);
+    const chart = page.getByTestId('throughput-chart');
+    await expect(chart).toBeVisible();
+    // Two snapshots make one per-second point; wait for a few so a line is drawn.
+    await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(3);
+    await expect(chart.locator('.recharts-line-curve')).toHaveCount(3);
+    await expect(chart.locator('.chart-legend-value').first()).toHaveText(/\/s$/);
+    await expect(page.getByTestId('backlog-chart').locator('.recharts-line-curve')).toHaveCount(2);
+    await expect(page.getByTestId('buffer-chart').locator('.recharts-line-curve')).toHaveCount(2);
+    await saveScreenshot(page, testInfo, 'subscription-live-charts');
+  });
+
   test('stream and group names with $, ::, /, spaces and % round-trip through page and API URLs', async ({ page }) => {
     await loginWithLink(page);
     const stream = '$all';

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { RequireRead } from '@/components/auth/require-read';
 import { ChartBarDuplicates } from '@/components/charts/chart-bar-duplicates';
 import { toDuplicatesSeries } from '@/components/charts/duplicates-series';
+import { LiveCharts } from '@/components/charts/live-charts';
 import { EpochsTable } from '@/components/epochs/epochs-table';
 import { formatCount, formatExact, formatPosition, formatRate } from '@/components/format';
 import { ApiError } from '@/components/hooks/api-client';
@@ -148,6 +149,7 @@ function Detail({ stream, group }: Props) {
         <>
           <Reasons detail={data} />
           <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} />
+          <LiveCharts stream={stream} group={group} proxied={data.summary.proxied} />
           <div className="grid-2 grid-chart">
             <Card title="Server" description="As reported by the server, polled every second.">
               <ServerStats detail={data} />
