@@ -106,7 +106,11 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (e.ESDB_CONNECTION_STRING && e.KURRENTDB_CONNECTION_STRING && e.ESDB_CONNECTION_STRING !== e.KURRENTDB_CONNECTION_STRING) {
     problems.push('ESDB_CONNECTION_STRING and KURRENTDB_CONNECTION_STRING are both set and differ: set only one');
   }
-  const connectionString = e.ESDB_CONNECTION_STRING || e.KURRENTDB_CONNECTION_STRING || undefined;
+  // The Node client 6.2.1 parses only esdb:// and esdb+discover://; KurrentDB's schemes have the same format.
+  const connectionString = (e.ESDB_CONNECTION_STRING || e.KURRENTDB_CONNECTION_STRING || undefined)?.replace(
+    /^(?:kurrentdb|kdb)(\+discover)?:\/\//,
+    'esdb$1://',
+  );
   let demo = connectionString === undefined;
   if (e.SUBWATCH_DEMO !== undefined && e.SUBWATCH_DEMO.trim() !== '') {
     const v = e.SUBWATCH_DEMO.trim().toLowerCase();

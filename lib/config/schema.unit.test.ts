@@ -22,7 +22,9 @@ describe('parseConfig', () => {
 
   it('accepts KURRENTDB_CONNECTION_STRING as an alias', () => {
     const config = parseConfig({ KURRENTDB_CONNECTION_STRING: 'kurrentdb+discover://db.example:2113' });
-    expect(config.esdb.connectionString).toBe('kurrentdb+discover://db.example:2113');
+    // Same format, spelled the way the official Node client (6.2.1) parses it.
+    expect(config.esdb.connectionString).toBe('esdb+discover://db.example:2113');
+    expect(parseConfig({ ESDB_CONNECTION_STRING: 'kdb://a:2113?tls=false' }).esdb.connectionString).toBe('esdb://a:2113?tls=false');
   });
 
   it('parses booleans explicitly instead of treating any non-empty string as true', () => {
