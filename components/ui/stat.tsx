@@ -4,7 +4,9 @@ import type { ReactNode } from 'react';
 export function Stat({ label, value, title, hint, testId }: { label: string; value: ReactNode; title?: string; hint?: ReactNode; testId?: string }) {
   return (
     <div className="stat" data-testid={testId}>
-      <div className="stat-label">{label}</div>
+      <div className="stat-label" title={label}>
+        {label}
+      </div>
       <div className="stat-value" title={title}>
         {value}
       </div>
