@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   END,
-  EventStoreDBClient,
+  type EventStoreDBClient,
   jsonEvent,
   PersistentSubscriptionDoesNotExistError,
   PersistentSubscriptionDroppedError,
@@ -14,7 +14,8 @@ import {
   type PersistentSubscriptionToStreamSettings,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+import type { EsdbServer } from './create-esdb-server';
+import { startServerWithClient, stopServerWithClient } from './testing/server-with-client';
 import { collectDeliveries } from './testing/collect-deliveries';
 import { waitUntil } from './testing/wait-until';
 
@@ -22,14 +23,10 @@ let server: EsdbServer;
 let client: EventStoreDBClient;
 
 beforeAll(async () => {
-  server = await createEsdbServer({ port: 0 });
-  client = EventStoreDBClient.connectionString(server.connectionString);
+  ({ server, client } = await startServerWithClient());
 });
 
-afterAll(async () => {
-  await client.dispose();
-  await server.stop();
-});
+afterAll(() => stopServerWithClient({ server, client }));
 
 const newStream = () => `s-${randomUUID()}`;
 const newGroup = () => `g-${randomUUID()}`;

@@ -2,27 +2,24 @@ import { randomUUID } from 'node:crypto';
 import {
   END,
   eventTypeFilter,
-  EventStoreDBClient,
+  type EventStoreDBClient,
   jsonEvent,
   persistentSubscriptionToAllSettingsFromDefaults,
   START,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+import type { EsdbServer } from './create-esdb-server';
+import { startServerWithClient, stopServerWithClient } from './testing/server-with-client';
 import { waitUntil } from './testing/wait-until';
 
 let server: EsdbServer;
 let client: EventStoreDBClient;
 
 beforeAll(async () => {
-  server = await createEsdbServer({ port: 0 });
-  client = EventStoreDBClient.connectionString(server.connectionString);
+  ({ server, client } = await startServerWithClient());
 });
 
-afterAll(async () => {
-  await client.dispose();
-  await server.stop();
-});
+afterAll(() => stopServerWithClient({ server, client }));
 
 describe('persistent subscriptions to $all (official client against the embedded server)', () => {
   test('a filtered $all group delivers only matching events from every stream, with $all positions', async () => {

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
-  EventStoreDBClient,
+  type EventStoreDBClient,
   jsonEvent,
   persistentSubscriptionToStreamSettingsFromDefaults,
   START,
   type PersistentSubscriptionToStreamSettings,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+import type { EsdbServer } from './create-esdb-server';
+import { startServerWithClient, stopServerWithClient } from './testing/server-with-client';
 import { collectDeliveries } from './testing/collect-deliveries';
 import { waitUntil } from './testing/wait-until';
 
@@ -15,14 +16,10 @@ let server: EsdbServer;
 let client: EventStoreDBClient;
 
 beforeAll(async () => {
-  server = await createEsdbServer({ port: 0 });
-  client = EventStoreDBClient.connectionString(server.connectionString);
+  ({ server, client } = await startServerWithClient());
 });
 
-afterAll(async () => {
-  await client.dispose();
-  await server.stop();
-});
+afterAll(() => stopServerWithClient({ server, client }));
 
 /** A fresh stream with `count` JSON events `{ n }` and a group on it created with `settings`. */
 async function setUp(count: number, settings: Partial<PersistentSubscriptionToStreamSettings> = {}) {

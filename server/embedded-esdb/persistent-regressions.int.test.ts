@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import {
   binaryEvent,
-  EventStoreDBClient,
+  type EventStoreDBClient,
   jsonEvent,
   persistentSubscriptionToStreamSettingsFromDefaults,
   START,
   type PersistentSubscriptionToStreamSettings,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+import type { EsdbServer } from './create-esdb-server';
+import { startServerWithClient, stopServerWithClient } from './testing/server-with-client';
 import { collectDeliveries } from './testing/collect-deliveries';
 import { waitUntil } from './testing/wait-until';
 
@@ -20,14 +21,10 @@ let server: EsdbServer;
 let client: EventStoreDBClient;
 
 beforeAll(async () => {
-  server = await createEsdbServer({ port: 0 });
-  client = EventStoreDBClient.connectionString(server.connectionString);
+  ({ server, client } = await startServerWithClient());
 });
 
-afterAll(async () => {
-  await client.dispose();
-  await server.stop();
-});
+afterAll(() => stopServerWithClient({ server, client }));
 
 const testEvents = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => jsonEvent({ type: 'test-event', data: { n: from + i } }));

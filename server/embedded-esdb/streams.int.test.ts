@@ -12,21 +12,18 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createEsdbServer, type EsdbServer } from './create-esdb-server';
+import type { EsdbServer } from './create-esdb-server';
+import { startServerWithClient, stopServerWithClient } from './testing/server-with-client';
 import { waitUntil } from './testing/wait-until';
 
 let server: EsdbServer;
 let client: EventStoreDBClient;
 
 beforeAll(async () => {
-  server = await createEsdbServer({ port: 0 });
-  client = EventStoreDBClient.connectionString(server.connectionString);
+  ({ server, client } = await startServerWithClient());
 });
 
-afterAll(async () => {
-  await client.dispose();
-  await server.stop();
-});
+afterAll(() => stopServerWithClient({ server, client }));
 
 const newStream = () => `s-${randomUUID()}`;
 

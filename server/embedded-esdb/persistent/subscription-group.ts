@@ -189,7 +189,7 @@ export class SubscriptionGroup {
           break;
         case 'skip':
         case 'stop':
-          // Stop is an empty TODO on the server, so like skip the message simply counts as processed.
+          // Stop does nothing on the real server (StopSubscription() is empty): like skip, the message counts as processed.
           break;
       }
     }
