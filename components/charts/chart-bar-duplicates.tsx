@@ -40,7 +40,10 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
             }}
             labelFormatter={(epoch) => `Epoch #${String(epoch)}`}
             separator=": "
-            formatter={(value) => [formatExact(Number(value)), 'Duplicates suppressed']}
+            formatter={(value, _name, item) => {
+              const causes = (item.payload as DuplicatesPoint | undefined)?.causes;
+              return [`${formatExact(Number(value))}${causes ? ` (${causes})` : ''}`, 'Duplicates suppressed'];
+            }}
           />
           <Bar dataKey="duplicatesSuppressed" name="Duplicates suppressed" isAnimationActive={false} maxBarSize={36} minPointSize={2} radius={[3, 3, 0, 0]}>
             {data.map((point) => (

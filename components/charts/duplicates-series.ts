@@ -9,6 +9,20 @@ export interface DuplicatesPoint {
   /** The current, still open epoch. */
   open: boolean;
   endReason: string | null;
+  /** Why the duplicates were redelivered, e.g. "reconnect 8 · timeout 2" ("" when none). */
+  causes: string;
+}
+
+const CAUSE_ORDER = ['reconnect', 'timeout', 'reload', 'replay', 'other'] as const;
+
+/** The non-zero duplicate causes of an epoch, largest first (ties in a fixed order). */
+export function formatDuplicateCauses(byCause: Partial<Record<(typeof CAUSE_ORDER)[number], number>> | undefined): string {
+  if (!byCause) return '';
+  return CAUSE_ORDER.map((cause) => [cause, byCause[cause] ?? 0] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(' · ');
 }
 
 /**
@@ -28,5 +42,6 @@ export function toDuplicatesSeries(epochs: readonly Epoch[], maxBars = 30): Dupl
       delivered: e.delivered,
       open: e.endedAt === null,
       endReason: e.endReason,
+      causes: formatDuplicateCauses(e.duplicatesByCause),
     }));
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Epoch } from '@/lib/api/schemas';
 
-import { toDuplicatesSeries } from './duplicates-series';
+import { formatDuplicateCauses, toDuplicatesSeries } from './duplicates-series';
 
 function epoch(n: number, duplicatesSuppressed: number, ended = true): Epoch {
   return {
@@ -46,5 +46,16 @@ describe('toDuplicatesSeries', () => {
 
   it('returns no bars for a group without epochs (not proxied)', () => {
     expect(toDuplicatesSeries([])).toEqual([]);
+  });
+});
+
+describe('formatDuplicateCauses', () => {
+  it('lists the non-zero causes, largest first', () => {
+    expect(formatDuplicateCauses({ reconnect: 2, timeout: 8, reload: 0, replay: 1, other: 0 })).toBe('timeout 8 · reconnect 2 · replay 1');
+  });
+
+  it('is empty for an epoch without duplicates or without cause data (older records)', () => {
+    expect(formatDuplicateCauses({ reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 })).toBe('');
+    expect(formatDuplicateCauses(undefined)).toBe('');
   });
 });

@@ -2,12 +2,13 @@
 
 import type { Epoch } from '@/lib/api/schemas';
 
+import { formatDuplicateCauses } from '../charts/duplicates-series';
 import { formatClock, formatCount, formatDuration, formatExact, formatRelative } from '../format';
 import { useNow } from '../hooks/use-now';
 
-function Num({ value }: { value: number }) {
+function Num({ value, title }: { value: number; title?: string }) {
   return (
-    <td className={`num${value === 0 ? ' muted' : ''}`} title={formatExact(value)}>
+    <td className={`num${value === 0 ? ' muted' : ''}`} title={title ?? formatExact(value)}>
       {formatCount(value)}
     </td>
   );
@@ -53,7 +54,14 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
                 <td className="cell-reason">{e.endReason ?? <span className="muted">—</span>}</td>
                 <Num value={e.received} />
                 <Num value={e.delivered} />
-                <Num value={e.duplicatesSuppressed} />
+                <Num
+                  value={e.duplicatesSuppressed}
+                  title={
+                    formatDuplicateCauses(e.duplicatesByCause)
+                      ? `${formatExact(e.duplicatesSuppressed)}: ${formatDuplicateCauses(e.duplicatesByCause)}`
+                      : undefined
+                  }
+                />
                 <Num value={e.retried} />
                 <Num value={e.parked} />
               </tr>
