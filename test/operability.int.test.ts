@@ -82,10 +82,14 @@ describe('GET /api/metrics', () => {
   });
 
   it('shows the demo group’s gauges from the monitor, healthy as 0', async () => {
+    // The first snapshots can precede the subscriber's first connection (state "connecting"):
+    // wait for the one that shows it live.
     const text = await waitFor(async () => {
       const t = await scrape();
-      return sampleValue(t, 'subwatch_subscription_health', DEMO) !== undefined ? t : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 250, message: 'the demo health gauge' });
+      return sampleValue(t, 'subwatch_subscription_health', DEMO) !== undefined && sampleValue(t, 'subwatch_subscriber_live', DEMO) === 1
+        ? t
+        : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 250, message: 'the demo health gauge with the subscriber live' });
     expect([0, 1, 2]).toContain(sampleValue(text, 'subwatch_subscription_health', DEMO));
     expect(sampleValue(text, 'subwatch_parked_messages', DEMO)).toBe(0);
     expect(sampleValue(text, 'subwatch_subscriber_live', DEMO)).toBe(1);
