@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 
 import { formatCount, formatExact } from '../format';
+import { CHART_AXIS_LINE, CHART_TOOLTIP_STYLE } from './chart-theme';
 import type { DuplicatesPoint } from './duplicates-series';
 
 /** "Duplicates suppressed per reconnect": one bar per epoch. Presentational; shaping is in duplicates-series.ts. */
@@ -16,7 +17,7 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
             dataKey="epoch"
             tickFormatter={(epoch: number) => `#${epoch}`}
             tickLine={false}
-            axisLine={{ stroke: 'var(--border)' }}
+            axisLine={CHART_AXIS_LINE}
             tick={{ fill: 'var(--muted)', fontSize: 12 }}
             interval="preserveStartEnd"
           />
@@ -31,13 +32,7 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
           />
           <Tooltip
             cursor={{ fill: 'var(--hover)' }}
-            contentStyle={{
-              background: 'var(--surface)',
-              border: '1px solid var(--border)',
-              borderRadius: 6,
-              color: 'var(--text)',
-              fontSize: 13,
-            }}
+            contentStyle={CHART_TOOLTIP_STYLE}
             labelFormatter={(epoch) => `Epoch #${String(epoch)}`}
             separator=": "
             formatter={(value, _name, item) => {

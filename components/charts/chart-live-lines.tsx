@@ -4,6 +4,7 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 
 import { formatClock, formatCount } from '../format';
 import { agoLabel, liveWindow, windowTicks, yTicks } from './chart-scale';
+import { CHART_AXIS_LINE, CHART_TOOLTIP_STYLE } from './chart-theme';
 import { HISTORY_WINDOW_MS } from './live-history';
 
 export interface LiveLine<K extends string> {
@@ -56,7 +57,7 @@ export function ChartLiveLines<K extends string>({
                 ticks={windowTicks(newest.t, window)}
                 tickFormatter={(t: number) => agoLabel(t, newest.t)}
                 tickLine={false}
-                axisLine={{ stroke: 'var(--border)' }}
+                axisLine={CHART_AXIS_LINE}
                 tick={{ fill: 'var(--muted)', fontSize: 11 }}
                 allowDataOverflow
               />
@@ -73,13 +74,7 @@ export function ChartLiveLines<K extends string>({
               />
               <Tooltip
                 cursor={{ stroke: 'var(--border)' }}
-                contentStyle={{
-                  background: 'var(--surface)',
-                  border: '1px solid var(--border)',
-                  borderRadius: 6,
-                  color: 'var(--text)',
-                  fontSize: 12.5,
-                }}
+                contentStyle={CHART_TOOLTIP_STYLE}
                 labelFormatter={(t) => formatClock(new Date(Number(t)).toISOString())}
                 separator=": "
                 formatter={(value, name) => [`${format(Number(value))}${unit}`, name]}

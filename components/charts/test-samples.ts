@@ -1,4 +1,4 @@
-import type { SubscriptionSummary } from '@/lib/api/schemas';
+import { subscriptionSummary } from '../../test/factories/subscription-summary';
 
 import type { LiveSample } from './live-history';
 
@@ -19,21 +19,4 @@ export function sample(tSeconds: number, over: Partial<LiveSample> = {}): LiveSa
 }
 
 /** Test helper: a subscription summary with the given overrides. */
-export function summary(over: Partial<SubscriptionSummary> = {}): SubscriptionSummary {
-  return {
-    stream: 'orders',
-    group: 'billing',
-    status: 'Live',
-    health: { level: 'healthy', reasons: [] },
-    connections: 1,
-    inFlight: 0,
-    bufferSize: 10,
-    parked: 0,
-    lastKnown: null,
-    lastCheckpointed: null,
-    behind: 0,
-    ratePerSecond: 0,
-    proxied: false,
-    ...over,
-  };
-}
+export const summary = subscriptionSummary;

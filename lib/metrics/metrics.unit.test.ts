@@ -2,27 +2,13 @@ import { describe, expect, it } from 'vitest';
 
 import { parsePrometheusText, sampleValue } from '../../test/helpers/parse-prometheus';
 import type { SnapshotEvent, SubscriptionSummary } from '../api/schemas';
+import { subscriptionSummary } from '../../test/factories/subscription-summary';
 import { createSubwatchMetrics } from './metrics';
 
 const ref = { stream: 'orders', group: 'billing' };
 
 function row(overrides: Partial<SubscriptionSummary>): SubscriptionSummary {
-  return {
-    stream: 'orders',
-    group: 'billing',
-    status: 'Live',
-    health: { level: 'healthy', reasons: [] },
-    connections: 1,
-    inFlight: 0,
-    bufferSize: 10,
-    parked: 0,
-    lastKnown: null,
-    lastCheckpointed: null,
-    behind: null,
-    ratePerSecond: 0,
-    proxied: true,
-    ...overrides,
-  };
+  return subscriptionSummary({ behind: null, proxied: true, ...overrides });
 }
 
 const snapshot = (subscriptions: SubscriptionSummary[]): SnapshotEvent => ({
