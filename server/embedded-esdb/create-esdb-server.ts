@@ -130,9 +130,12 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
       clearInterval(timer);
       subscriptions.stop();
       server.tryShutdown(() => {
-        // Every change was synced when it was made; closing only releases the file.
-        dataLog?.close();
-        resolve();
+        // Every acknowledged change is synced; a group whose fsync still runs finishes first, so the
+        // file is not closed under the thread pool's fdatasync.
+        void log.whenIdle().then(() => {
+          dataLog?.close();
+          resolve();
+        });
       });
       // Long-lived subscription calls would hold tryShutdown forever; cancel them after dropping groups.
       setImmediate(() => server.forceShutdown());

@@ -21,6 +21,7 @@ import {
 } from '@eventstore/db-client';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createEsdbServer, type EsdbServer, type EsdbServerOptions } from './create-esdb-server';
+import { startEmbeddedEsdb } from './index';
 import { DATA_LOG_FILE } from './storage/data-log';
 import { encodeLogRecord } from './storage/log-record';
 import { encodeRecord } from './storage/record-file';
@@ -266,6 +267,25 @@ describe('durable embedded server (dataDir)', () => {
     expect(lastWritten).toBe(24);
     expect(redelivered.map((e) => `${e.event?.revision}/${e.retryCount}`)).toEqual(['25/0', '26/0', '27/0', '28/0', '29/0']);
     await resumed.unsubscribe();
+  });
+
+  test('concurrent single appends acknowledged through group commit are all there after the server process is killed', async () => {
+    const dataDir = newDataDir();
+    const child = await startEmbeddedEsdb({ port: 0, dataDir });
+    cleanups.push(() => child.stop());
+    const client = EventStoreDBClient.connectionString(child.connectionString);
+    cleanups.push(() => client.dispose());
+    const streams = Array.from({ length: 40 }, () => `s-${randomUUID()}`);
+    const acks = await Promise.all(streams.map((stream, n) => client.appendToStream(stream, jsonEvent({ type: 'test-event', data: { n } }))));
+    // SIGKILL right after the last ack: no shutdown path runs, only what was synced survives.
+    process.kill(child.pid!, 'SIGKILL');
+    await child.stop();
+
+    const restarted = await start(dataDir);
+    for (const [n, stream] of streams.entries()) {
+      const events = await readAll(restarted.client, stream);
+      expect(events.map((e) => [e.event?.data, e.event?.position?.commit])).toEqual([[{ n }, acks[n]!.position!.commit]]);
+    }
   });
 
   test('a torn final record is cut off with a warning and the server starts with everything written before it', async () => {

@@ -105,16 +105,15 @@ export function createStreamsAppendHandler(log: EventLog, guard: CallGuard = ins
         fail(checked.error);
         return;
       }
-      let result: AppendResult;
-      try {
-        result = log.append(stream, toExpected(options), events);
-      } catch (error) {
-        // The data log could not write the batch (e.g. disk full): nothing was committed.
-        callback(toServiceError(error));
-        return;
-      }
-      if (result.kind === 'stream-deleted') callback(streamDeleted(stream));
-      else callback(null, toAppendResp(result));
+      // Acknowledged only after the fsync that covers the batch (group commit, `appendDurable`).
+      log.appendDurable(stream, toExpected(options), events).then(
+        (result) => {
+          if (result.kind === 'stream-deleted') callback(streamDeleted(stream));
+          else callback(null, toAppendResp(result));
+        },
+        // The data log could not write or sync the batch (e.g. disk full): nothing was committed.
+        (error: unknown) => callback(toServiceError(error)),
+      );
     });
     call.on('error', () => {
       // The client went away mid-append: nothing was committed and nobody is left to answer.

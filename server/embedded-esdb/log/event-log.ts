@@ -32,6 +32,41 @@ export type AppendListener = (events: readonly RecordedEvent[]) => void;
 export interface LogJournal {
   appended(streamId: string, events: readonly RecordedEvent[]): void;
   removed(streamId: string, tombstone: boolean): void;
+  /**
+   * Group commit (optional): `write` stores several append batches without syncing (a throw means
+   * none was stored), `sync` makes everything stored so far durable off the event loop, `syncNow`
+   * does so before returning, and `discardUnsynced` drops what a failed sync did not cover.
+   */
+  readonly group?: {
+    write(batches: readonly (readonly RecordedEvent[])[]): void;
+    sync(): Promise<void>;
+    syncNow(): void;
+    discardUnsynced(): void;
+  };
+}
+
+interface QueuedAppend {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly events: readonly ProposedEvent[];
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** A group written to the journal whose sync has not called back yet. */
+interface InFlightGroup {
+  readonly requests: readonly QueuedAppend[];
+  readonly results: readonly AppendResult[];
+  readonly batches: readonly (readonly RecordedEvent[])[];
+  /** Applied in memory and answered (by the async sync, or earlier by a synchronous change's sync). */
+  settled: boolean;
+}
+
+/** What staging a group changed in memory, so it can be undone until the group is durable. */
+interface StagingUndo {
+  readonly allLength: number;
+  readonly nextPosition: number;
+  readonly streams: Map<StreamState, { length: number; deleted: boolean; metadata: StreamMetadata; ids: [string, number | undefined][] }>;
 }
 
 interface StreamState {
@@ -64,15 +99,64 @@ export class EventLog {
   private readonly streams = new Map<string, StreamState>();
   private readonly listeners = new Set<AppendListener>();
   private nextPosition = 0;
+  private readonly queue: QueuedAppend[] = [];
+  private flushScheduled = false;
+  private inFlight: InFlightGroup | undefined;
+  private staging: StagingUndo | undefined;
+  private readonly idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly clock: Clock = systemClock,
     private readonly journal?: LogJournal,
   ) {}
 
+  /**
+   * Appends synchronously: with a journal, the batch is written and synced before it is applied
+   * (one fsync per call). Used by the subscription subsystem (checkpoints, parking) and in memory.
+   */
   append(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): AppendResult {
+    this.settleInFlightNow();
+    const { result, recorded } = this.prepare(streamId, expected, events);
+    if (recorded) {
+      this.journal?.appended(streamId, recorded);
+      this.commit(this.stateOf(streamId), recorded);
+      for (const listener of [...this.listeners]) listener(recorded);
+    }
+    return result;
+  }
+
+  /**
+   * Appends with group commit (the gRPC Append path). Appends that arrive while the previous
+   * group's fsync runs are queued and then written with one write and one fsync; each promise
+   * resolves only after the fsync that covers its batch, and the batch becomes visible to reads
+   * and subscribers at that moment too, so durability is exactly that of `append`. Without a
+   * group-capable journal this is `append`.
+   * @throws (rejects) when the journal cannot write or sync the group: none of it happened.
+   */
+  appendDurable(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): Promise<AppendResult> {
+    if (!this.journal?.group) {
+      try {
+        return Promise.resolve(this.append(streamId, expected, events));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, expected, events, resolve, reject });
+      this.scheduleGroup();
+    });
+  }
+
+  /** Resolves once no group-commit append is queued or waiting for its fsync (before closing the journal). */
+  whenIdle(): Promise<void> {
+    if (!this.inFlight && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Validates one append against memory and builds its records, without applying them. */
+  private prepare(streamId: string, expected: ExpectedRevision, events: readonly ProposedEvent[]): { result: AppendResult; recorded?: RecordedEvent[] } {
     const state = this.stateOf(streamId);
-    if (state.tombstoned) return { kind: 'stream-deleted' };
+    if (state.tombstoned) return { result: { kind: 'stream-deleted' } };
     const current = this.currentRevisionOf(state);
     const versionMet = isExpectedRevisionMet(expected, current);
     // An exact revision that matches is a plain append; anything else may be a re-sent batch.
@@ -81,14 +165,14 @@ export class EventLog {
       const duplicate = findIdempotentMatch(state.events, state.idToRevision, expected, ids);
       if (duplicate) {
         const last = duplicate[duplicate.length - 1]!;
-        return { kind: 'success', currentRevision: last.revision, position: last.position };
+        return { result: { kind: 'success', currentRevision: last.revision, position: last.position } };
       }
     }
     if (!versionMet) {
-      return { kind: 'wrong-expected-version', currentRevision: current, expected };
+      return { result: { kind: 'wrong-expected-version', currentRevision: current, expected } };
     }
     if (events.length === 0) {
-      return { kind: 'success', currentRevision: current, position: this.lastPosition() };
+      return { result: { kind: 'success', currentRevision: current, position: this.lastPosition() } };
     }
     const created = toTicks(this.clock.now());
     let position = this.nextPosition;
@@ -97,11 +181,137 @@ export class EventLog {
       position += sizeOf(record);
       return record;
     });
-    this.journal?.appended(streamId, recorded);
-    this.commit(state, recorded);
-    for (const listener of [...this.listeners]) listener(recorded);
     const last = recorded[recorded.length - 1]!;
-    return { kind: 'success', currentRevision: last.revision, position: last.position };
+    return { result: { kind: 'success', currentRevision: last.revision, position: last.position }, recorded };
+  }
+
+  private scheduleGroup(): void {
+    if (this.flushScheduled || this.inFlight) return;
+    this.flushScheduled = true;
+    // Let every request that arrived in this turn of the event loop join the group.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.startGroup();
+    });
+  }
+
+  /**
+   * Stages the queued appends one after another in memory (so later ones see earlier ones: same
+   * stream, idempotent re-sends), undoes the staging, writes the resulting batches with one write,
+   * and starts one fsync. Memory changes only when that fsync (or an earlier synchronous one) returns.
+   */
+  private startGroup(): void {
+    const group = this.journal?.group;
+    if (!group || this.inFlight || this.queue.length === 0) return;
+    const requests = this.queue.splice(0);
+    const results: AppendResult[] = [];
+    const batches: RecordedEvent[][] = [];
+    this.staging = { allLength: this.all.length, nextPosition: this.nextPosition, streams: new Map() };
+    try {
+      for (const request of requests) {
+        const { result, recorded } = this.prepare(request.streamId, request.expected, request.events);
+        results.push(result);
+        if (recorded) {
+          this.commit(this.stateOf(request.streamId), recorded);
+          batches.push(recorded);
+        }
+      }
+    } finally {
+      this.undoStaging();
+    }
+    try {
+      if (batches.length > 0) group.write(batches);
+    } catch (error) {
+      for (const request of requests) request.reject(error);
+      this.afterGroup();
+      return;
+    }
+    const inFlight: InFlightGroup = { requests, results, batches, settled: false };
+    this.inFlight = inFlight;
+    if (batches.length === 0) {
+      // Only duplicates and version conflicts: nothing to make durable beyond what already is.
+      this.settle(inFlight);
+      this.inFlight = undefined;
+      this.afterGroup();
+      return;
+    }
+    group.sync().then(
+      () => {
+        this.settle(inFlight);
+        this.inFlight = undefined;
+        this.afterGroup();
+      },
+      (error: unknown) => {
+        if (!inFlight.settled) {
+          inFlight.settled = true;
+          group.discardUnsynced();
+          for (const request of requests) request.reject(error);
+        }
+        this.inFlight = undefined;
+        this.afterGroup();
+      },
+    );
+  }
+
+  private afterGroup(): void {
+    if (this.queue.length > 0) this.startGroup();
+    else if (!this.inFlight) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** Applies a durable group in memory, then tells listeners and callers, in commit order. */
+  private settle(inFlight: InFlightGroup): void {
+    if (inFlight.settled) return;
+    inFlight.settled = true;
+    // Apply the whole group first: a listener may append (checkpoint, park), and that append must
+    // come after every position this group already took.
+    for (const recorded of inFlight.batches) this.commit(this.stateOf(recorded[0]!.streamId), recorded);
+    for (const recorded of inFlight.batches) for (const listener of [...this.listeners]) listener(recorded);
+    inFlight.requests.forEach((request, i) => request.resolve(inFlight.results[i]!));
+  }
+
+  /**
+   * A synchronous change while a group's fsync runs: sync now (covering the group's bytes, which
+   * precede this change in the file), apply the group, then let the change validate against it.
+   */
+  private settleInFlightNow(): void {
+    const inFlight = this.inFlight;
+    if (!inFlight || inFlight.settled) return;
+    try {
+      this.journal!.group!.syncNow();
+    } catch (error) {
+      inFlight.settled = true;
+      for (const request of inFlight.requests) request.reject(error);
+      throw error;
+    }
+    this.settle(inFlight);
+  }
+
+  private undoStaging(): void {
+    const staging = this.staging;
+    if (!staging) return;
+    this.staging = undefined;
+    for (const [state, saved] of staging.streams) {
+      state.events.length = saved.length;
+      state.deleted = saved.deleted;
+      state.metadata = saved.metadata;
+      for (const [id, revision] of saved.ids.reverse()) {
+        if (revision === undefined) state.idToRevision.delete(id);
+        else state.idToRevision.set(id, revision);
+      }
+    }
+    this.all.length = staging.allLength;
+    this.nextPosition = staging.nextPosition;
+  }
+
+  private saveForUndo(state: StreamState): { ids: [string, number | undefined][] } | undefined {
+    const staging = this.staging;
+    if (!staging) return undefined;
+    let saved = staging.streams.get(state);
+    if (!saved) {
+      saved = { length: state.events.length, deleted: state.deleted, metadata: state.metadata, ids: [] };
+      staging.streams.set(state, saved);
+    }
+    return saved;
   }
 
   /**
@@ -223,6 +433,7 @@ export class EventLog {
   }
 
   private remove(streamId: string, expected: ExpectedRevision, tombstone: boolean): DeleteResult {
+    this.settleInFlightNow();
     const state = this.stateOf(streamId);
     if (state.tombstoned) return { kind: 'stream-deleted' };
     const current = this.currentRevisionOf(state);
@@ -241,7 +452,9 @@ export class EventLog {
   }
 
   private commit(state: StreamState, recorded: readonly RecordedEvent[]): void {
+    const undo = this.saveForUndo(state);
     for (const record of recorded) {
+      undo?.ids.push([record.id, state.idToRevision.get(record.id)]);
       state.events.push(record);
       state.idToRevision.set(record.id, record.revision);
       this.all.push(record);
@@ -270,7 +483,10 @@ export class EventLog {
     const target = streamOfMetadataStream(streamId);
     if (target === undefined) return;
     for (const event of recorded) {
-      if (event.type === METADATA_EVENT_TYPE) this.stateOf(target).metadata = parseStreamMetadata(event.data);
+      if (event.type !== METADATA_EVENT_TYPE) continue;
+      const state = this.stateOf(target);
+      this.saveForUndo(state);
+      state.metadata = parseStreamMetadata(event.data);
     }
   }
 

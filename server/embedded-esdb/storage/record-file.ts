@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -9,7 +9,9 @@ import { crc32 } from 'node:zlib';
  * The header checksum lets a scan tell a real record start from random bytes.
  *
  * Durability: `append` writes one whole record and calls fdatasync before it returns, so a record
- * that was acknowledged survives a process kill and a power loss. Only the last write can be torn.
+ * that was acknowledged survives a process kill and a power loss. Group commit uses `write` (several
+ * records, one write, no sync) and then `sync` (one fdatasync off the event loop); the caller
+ * acknowledges those records only after `sync` resolved. Only the last write can be torn.
  *
  * Recovery (`scanRecordFile`): a bad record that no valid record follows is a torn tail and is cut
  * off (with a warning); a bad record followed by a valid one is corruption, which fails loudly with
@@ -83,20 +85,38 @@ export function scanRecordFile(file: Buffer, name: string, warn: (message: strin
   return { records, validLength: offset };
 }
 
-/** Appends records to an open record file, one fdatasync per record. */
+/** The asynchronous fdatasync the writer uses: node's by default, a controllable fake in tests. */
+export interface FileSyncer {
+  fdatasync(fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void;
+}
+
+export const nodeFileSyncer: FileSyncer = { fdatasync: (fd, callback) => fdatasync(fd, callback) };
+
+/** Appends records to an open record file, one fdatasync per `append`, or per `write` + `sync`. */
 export class RecordFileWriter {
   private size: number;
+  /** Bytes known to be on stable storage; everything after it was written but not synced yet. */
+  private syncedSize: number;
+  private pendingSyncs = 0;
   private closed = false;
 
-  private constructor(private readonly fd: number) {
+  private constructor(
+    private readonly fd: number,
+    private readonly syncer: FileSyncer,
+  ) {
     this.size = fstatSync(fd).size;
+    this.syncedSize = this.size;
   }
 
   /**
    * Reads `path` (creating it when missing), cuts off a torn tail, and opens it for appending.
    * @throws Error from `scanRecordFile` when the file is foreign or corrupt in the middle.
    */
-  static open(path: string, warn: (message: string) => void): { writer: RecordFileWriter; records: ScannedRecord[] } {
+  static open(
+    path: string,
+    warn: (message: string) => void,
+    syncer: FileSyncer = nodeFileSyncer,
+  ): { writer: RecordFileWriter; records: ScannedRecord[]; fileSize: number } {
     const fd = openSync(path, 'a+');
     try {
       const { records, validLength } = scanRecordFile(readFileSync(fd), path, warn);
@@ -108,11 +128,17 @@ export class RecordFileWriter {
         ftruncateSync(fd, validLength);
         fdatasyncSync(fd);
       }
-      return { writer: new RecordFileWriter(fd), records };
+      const writer = new RecordFileWriter(fd, syncer);
+      return { writer, records, fileSize: writer.size };
     } catch (error) {
       closeSync(fd);
       throw error;
     }
+  }
+
+  /** Current file size in bytes (synced or not). */
+  get byteLength(): number {
+    return this.size;
   }
 
   /**
@@ -120,17 +146,70 @@ export class RecordFileWriter {
    * record cannot follow garbage, and the error is rethrown.
    */
   append(payload: Buffer): void {
+    this.write([payload]);
+    this.syncNow();
+  }
+
+  /**
+   * Writes records with one `write` call and no sync (group commit: `sync` follows). On failure
+   * the partial bytes are cut off again and the error is rethrown: none of the records was written.
+   */
+  write(payloads: readonly Buffer[]): void {
     if (this.closed) throw new Error('the data log is closed');
-    const record = encodeRecord(payload);
+    const bytes = payloads.length === 1 ? encodeRecord(payloads[0]!) : Buffer.concat(payloads.map(encodeRecord));
     try {
       let written = 0;
-      while (written < record.length) written += writeSync(this.fd, record, written, record.length - written);
-      fdatasyncSync(this.fd);
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written, bytes.length - written);
     } catch (error) {
       ftruncateSync(this.fd, this.size);
       throw error;
     }
-    this.size += record.length;
+    this.size += bytes.length;
+  }
+
+  /**
+   * fdatasyncs everything written so far on the thread pool, so the event loop keeps serving
+   * requests meanwhile (which then form the next group).
+   */
+  sync(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the data log is closed'));
+    const target = this.size;
+    this.pendingSyncs++;
+    return new Promise<void>((resolve, reject) => {
+      this.syncer.fdatasync(this.fd, (error) => {
+        this.pendingSyncs--;
+        if (error) return reject(error);
+        this.syncedSize = Math.max(this.syncedSize, target);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * fdatasyncs everything written so far before returning.
+   * @throws the sync error; the unsynced bytes are then cut off (they were never acknowledged).
+   */
+  syncNow(): void {
+    if (this.closed) throw new Error('the data log is closed');
+    try {
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      this.discardUnsynced();
+      throw error;
+    }
+    this.syncedSize = this.size;
+  }
+
+  /** Cuts off what was written since the last successful sync (after that sync failed). */
+  discardUnsynced(): void {
+    if (this.closed || this.size === this.syncedSize) return;
+    ftruncateSync(this.fd, this.syncedSize);
+    this.size = this.syncedSize;
+  }
+
+  /** True while an asynchronous `sync` has not called back (the file must stay open until then). */
+  get syncing(): boolean {
+    return this.pendingSyncs > 0;
   }
 
   /** Idempotent. */
