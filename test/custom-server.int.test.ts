@@ -53,6 +53,14 @@ describe('custom server (production build, embedded default)', () => {
     expect(row.subscriber?.state).toBe('live');
   });
 
+  it('answers the readiness probe without credentials: 200 ready with no reasons once the demo subscriber is live', async () => {
+    const body = await poll(async () => {
+      const res = await fetch(`${server.baseUrl}/api/readyz`);
+      return res.status === 200 ? ((await res.json()) as unknown) : undefined;
+    });
+    expect(body).toEqual({ status: 'ready', reasons: [] });
+  });
+
   it('returns the detail of a group with settings and connections', async () => {
     const res = await fetch(`${server.baseUrl}/api/subscriptions/demo-orders/demo-billing`, { headers: auth() });
     expect(res.status).toBe(200);

@@ -25,6 +25,7 @@ import { ConfigError, parseConfig } from '../lib/config/schema';
 import { parseSubwatchConfigFile } from '../lib/config/proxies-schema';
 import { startEmbeddedEsdb, type EmbeddedEsdb } from './helpers/server-fixtures';
 import { waitFor } from './helpers/wait-for';
+import { FRAUD_CHECK_GROUP } from '../server/demo/fraud-check';
 import { startServer, type RunningServer } from './start-server';
 
 const PASSWORD = 'S3cretPassw0rd';
@@ -35,6 +36,7 @@ const DEMO_STREAM = 'demo-orders';
 const DEMO_GROUP = 'demo-billing';
 
 let esdb: EmbeddedEsdb;
+let esdbStopped = false;
 let server: RunningServer;
 let client: EventStoreDBClient;
 let sink: http.Server;
@@ -142,7 +144,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
   await client?.dispose();
-  await esdb?.stop();
+  if (!esdbStopped) await esdb?.stop();
   await new Promise((resolve) => sink?.close(resolve));
   if (configDir) rmSync(configDir, { recursive: true, force: true });
 });
@@ -389,6 +391,39 @@ describe('hostile configuration', () => {
 });
 
 describe('after the hostile input', () => {
+  it('writes every log line as JSON, with stream, group, epoch and eventId on the lines about a delivery', () => {
+    // Plain text comes only from the banner (server/main.ts) and Next's own status lines (✓/⚠/▲);
+    // everything subwatch logs is pino JSON.
+    const lines = server.output().split('\n').filter((line) => line.trim() !== '');
+    const entries = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const plain = lines.filter((line) => !line.startsWith('{'));
+    const allowed = /^( {2}(subwatch is running|Dashboard:|Log in:|EventStoreDB:|\(random admin token)| ?[✓⚠▲] )/;
+    expect(plain.filter((line) => !allowed.test(line))).toEqual([]);
+    expect(entries.length).toBeGreaterThan(0);
+    for (const entry of entries) {
+      expect(typeof entry.level, JSON.stringify(entry)).toBe('number');
+      expect(typeof entry.time, JSON.stringify(entry)).toBe('number');
+      expect(typeof entry.msg, JSON.stringify(entry)).toBe('string');
+    }
+    // Every line a subscriber, its sink or its proxy writes names the group it is about.
+    const perGroup = entries.filter((entry) => ['subscriber', 'sink', 'proxy'].includes(String(entry.component)));
+    const groups = new Set(perGroup.map((entry) => `${String(entry.stream)}::${String(entry.group)}`));
+    expect([...groups].sort()).toEqual([`${DEMO_STREAM}::${DEMO_GROUP}`, `${DEMO_STREAM}::${FRAUD_CHECK_GROUP}`, `${HOOKED.stream}::${HOOKED.group}`].sort());
+    // A line about one delivery carries the event id and the epoch it arrived in.
+    const perEvent = perGroup.filter((entry) => 'eventId' in entry || 'key' in entry);
+    for (const entry of perEvent) {
+      expect(typeof entry.eventId, JSON.stringify(entry)).toBe('string');
+      expect(Number.isInteger(entry.epoch), JSON.stringify(entry)).toBe(true);
+    }
+    // The webhook answers each event's first call with 500: the retry is logged per event.
+    const retried = perEvent.filter((entry) => entry.stream === HOOKED.stream && /nack retry/.test(String(entry.msg)));
+    expect(new Set(retried.map((entry) => entry.eventId)).size).toBeGreaterThan(0);
+    for (const entry of retried) expect(hooked.delivered.has(String(entry.eventId)), JSON.stringify(entry)).toBe(true);
+    const epochLines = perGroup.filter((entry) => /^(subscription live; epoch opened|epoch closed)$/.test(String(entry.msg)));
+    expect(epochLines.length).toBeGreaterThan(0);
+    for (const entry of epochLines) expect(Number.isInteger(entry.epoch), JSON.stringify(entry)).toBe(true);
+  });
+
   it('keeps the process running and healthy', async () => {
     expect(server.child.exitCode).toBeNull();
     const health = await raw('/api/healthz');
@@ -427,5 +462,24 @@ describe('after the hostile input', () => {
     expect(server.output()).not.toContain(WEBHOOK_SECRET);
     const leaks = seen.filter((text) => text.includes(PASSWORD) || text.includes(WEBHOOK_SECRET));
     expect(leaks.map((text) => text.slice(0, 200))).toEqual([]);
+  });
+
+  // Last: it stops the watched server.
+  it('answers the readiness probe with 503 naming EventStoreDB once the watched server is gone, and keeps serving', async () => {
+    await esdb.stop();
+    esdbStopped = true;
+    const body = await waitFor(
+      async () => {
+        const response = await raw('/api/readyz');
+        return response.status === 503 ? (JSON.parse(response.text) as { status: string; reasons: string[] }) : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, message: '/api/readyz to answer 503' },
+    );
+    expect(body.status).toBe('not-ready');
+    expect(body.reasons.some((reason) => reason.startsWith('EventStoreDB unreachable'))).toBe(true);
+    expect(body.reasons.join(' ')).not.toContain(PASSWORD);
+    const health = await raw('/api/healthz');
+    expect(health.status).toBe(200);
+    expect(server.child.exitCode).toBeNull();
   });
 });

@@ -122,7 +122,7 @@ export function createWebhookSink(options: WebhookSinkOptions): Sink {
       });
     } catch (error) {
       const reason = isTimeout(error, signal) ? `timeout after ${timeoutMs} ms` : `network error: ${scrub(describeFetchError(error))}`;
-      logger?.debug({ key: delivery.key, eventId: delivery.eventId }, `webhook call failed: ${reason}`);
+      logger?.debug({ key: delivery.key, eventId: delivery.eventId, epoch: delivery.epoch }, `webhook call failed: ${reason}`);
       return { outcome: 'retry', reason };
     }
     const { status } = response;
