@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: 'int',
           sequence: { groupOrder: 1 },
-          include: ['{lib,server,test}/**/*.int.test.ts'],
+          include: ['{lib,server,test,bench}/**/*.int.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
