@@ -101,6 +101,68 @@ export type Epoch = z.input<typeof epochSchema>;
 /** An epoch with every field present (what the dedup stores return). */
 export type EpochRecord = z.output<typeof epochSchema>;
 
+/**
+ * One group as an instance reports it in its heartbeat: the subscriber's state and its counters
+ * since that instance started (DESIGN.md §6 words), and the epoch it is in.
+ */
+export const instanceGroupSchema = z.object({
+  stream: z.string(),
+  group: z.string(),
+  state: subscriberStateSchema,
+  epoch: z.number().int().nonnegative(),
+  received: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  duplicatesSuppressed: z.number().int().nonnegative(),
+  parked: z.number().int().nonnegative(),
+});
+export type InstanceGroup = z.infer<typeof instanceGroupSchema>;
+
+/** What a subwatch instance writes into the shared store every `intervalMs` (issue 8). */
+export const instanceHeartbeatSchema = z.object({
+  instanceId: z.string().min(1),
+  host: z.string(),
+  pid: z.number().int().nonnegative(),
+  /** ISO time the instance (process) started. */
+  startedAt: z.string(),
+  version: z.string(),
+  /** How often it beats; readers derive "stale" and "gone" from it (lib/dedup/dedup-store.ts). */
+  intervalMs: z.number().int().positive(),
+  groups: z.array(instanceGroupSchema),
+});
+export type InstanceHeartbeat = z.infer<typeof instanceHeartbeatSchema>;
+
+/** `live`: beat within the last three intervals; `stale`: missed them (stopped, hung or cut off). */
+export const instanceStateSchema = z.enum(['live', 'stale']);
+export type InstanceState = z.infer<typeof instanceStateSchema>;
+
+export const instanceSchema = instanceHeartbeatSchema.extend({
+  /** ISO time of the last heartbeat the store holds. */
+  lastSeen: z.string(),
+  state: instanceStateSchema,
+});
+export type Instance = z.infer<typeof instanceSchema>;
+
+/** One group summed over every listed instance (live and stale) that reports it. */
+export const groupTotalsSchema = z.object({
+  stream: z.string(),
+  group: z.string(),
+  instances: z.number().int().nonnegative(),
+  liveInstances: z.number().int().nonnegative(),
+  received: z.number().int().nonnegative(),
+  delivered: z.number().int().nonnegative(),
+  duplicatesSuppressed: z.number().int().nonnegative(),
+  parked: z.number().int().nonnegative(),
+});
+export type GroupTotals = z.infer<typeof groupTotalsSchema>;
+
+/** `GET /api/instances`: instances sorted by id; `self` is the id of the instance that answered. */
+export const instancesResponseSchema = z.object({
+  self: z.string(),
+  instances: z.array(instanceSchema),
+  groups: z.array(groupTotalsSchema),
+});
+export type InstancesResponse = z.infer<typeof instancesResponseSchema>;
+
 export const subscriptionsResponseSchema = z.object({ subscriptions: z.array(subscriptionSummarySchema) });
 export const epochsResponseSchema = z.object({ epochs: z.array(epochSchema) });
 

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { epochSchema } from '../api/schemas';
+import { epochSchema, instanceSchema, type InstanceHeartbeat } from '../api/schemas';
 import { checkDedupStore, type DedupStore, type EpochCounters } from './dedup-store';
 
 export interface MakeDedupStoreContext {
@@ -31,6 +31,21 @@ const counters = (n: number): EpochCounters => ({
   skipped: n + 5,
   duplicatesByCause: { reconnect: n + 6, timeout: n + 7, reload: n + 8, replay: n + 9, other: n + 10 },
   checkpointGap: n % 2 === 0 ? n + 11 : null,
+});
+
+const INTERVAL_MS = 5000;
+
+const heartbeat = (instanceId: string, n: number): InstanceHeartbeat => ({
+  instanceId,
+  host: `host-${instanceId}`,
+  pid: 1000 + n,
+  startedAt: '2026-01-01T00:00:00.000Z',
+  version: '0.1.0',
+  intervalMs: INTERVAL_MS,
+  groups: [
+    { stream: 'orders', group: 'billing', state: 'live', epoch: n, received: 10 * n, delivered: 9 * n, duplicatesSuppressed: n, parked: 0 },
+    { stream: '$all', group: 'audit', state: 'backoff', epoch: n + 1, received: n, delivered: n, duplicatesSuppressed: 0, parked: 1 },
+  ],
 });
 
 export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): void {
@@ -281,6 +296,65 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       expect(await store.claim(s, old)).toEqual({ status: 'new' });
       expect(await store.claim(s, fresh)).toEqual({ status: 'duplicate' });
       expect(await store.claim(s, pending)).toMatchObject({ status: 'in-progress' });
+    });
+
+    it('lists every instance heartbeating into the shared store, sorted by id, as live', async () => {
+      const namespace = randomUUID();
+      const a = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      expect(await a.listInstances()).toEqual([]);
+      await b.heartbeat(heartbeat('instance-b', 2));
+      await a.heartbeat(heartbeat('instance-a', 1));
+      const seen = new Date(clock).toISOString();
+      const expected = [
+        { ...heartbeat('instance-a', 1), lastSeen: seen, state: 'live' },
+        { ...heartbeat('instance-b', 2), lastSeen: seen, state: 'live' },
+      ];
+      expect(await a.listInstances()).toEqual(expected);
+      expect(await b.listInstances()).toEqual(expected);
+      for (const instance of await a.listInstances()) instanceSchema.parse(instance);
+    });
+
+    it('keeps only the latest heartbeat of an instance, also across a reopen', async () => {
+      const namespace = randomUUID();
+      const first = await open(namespace);
+      await first.heartbeat(heartbeat('instance-a', 1));
+      clock += 1000;
+      await first.heartbeat(heartbeat('instance-a', 2));
+      await first.close();
+      const reopened = await open(namespace);
+      expect(await reopened.listInstances()).toEqual([
+        { ...heartbeat('instance-a', 2), lastSeen: new Date(clock).toISOString(), state: 'live' },
+      ]);
+    });
+
+    it('shows an instance that stopped heartbeating as stale after three intervals and drops it after twelve', async () => {
+      const store = await open(randomUUID());
+      await store.heartbeat(heartbeat('instance-a', 1));
+      await store.heartbeat(heartbeat('instance-b', 1));
+      const aSeen = clock;
+      clock += 3 * INTERVAL_MS;
+      expect((await store.listInstances()).map((i) => i.state)).toEqual(['live', 'live']);
+      clock += 1;
+      await store.heartbeat(heartbeat('instance-b', 2));
+      const bSeen = clock;
+      expect((await store.listInstances()).map((i) => [i.instanceId, i.state])).toEqual([
+        ['instance-a', 'stale'],
+        ['instance-b', 'live'],
+      ]);
+      clock = aSeen + 12 * INTERVAL_MS;
+      expect(await store.listInstances()).toEqual([
+        { ...heartbeat('instance-b', 2), lastSeen: new Date(bSeen).toISOString(), state: 'stale' },
+      ]);
+      // Gone for good: a later listing does not bring it back.
+      expect((await store.listInstances()).map((i) => i.instanceId)).toEqual(['instance-b']);
+    });
+
+    it('refuses a malformed heartbeat and keeps the previous one', async () => {
+      const store = await open(randomUUID());
+      await store.heartbeat(heartbeat('instance-a', 1));
+      await expect(store.heartbeat({ ...heartbeat('instance-a', 2), pid: -1 })).rejects.toThrow(/pid/);
+      expect((await store.listInstances()).map((i) => i.pid)).toEqual([1001]);
     });
 
     it('answers ping while open and refuses it once closed', async () => {

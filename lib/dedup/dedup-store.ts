@@ -1,11 +1,12 @@
 /**
  * Durable dedup store: which dedup keys are done, which are being processed, and the epoch
- * history of each subscriber (DESIGN.md §6). Backends: SQLite now, Redis/Postgres later; every
- * backend must pass `runDedupStoreContract` (dedup-store.contract.ts).
+ * history of each subscriber (DESIGN.md §6), and the heartbeats of the subwatch instances sharing
+ * it (issue 8). Backends: SQLite, Redis, PostgreSQL, memory; every backend must pass
+ * `runDedupStoreContract` (dedup-store.contract.ts).
  *
  * Scope = `"<stream>::<group>"` (the server's subscription key). Keys are independent per scope.
  */
-import type { DuplicatesByCause, Epoch, EpochRecord } from '../api/schemas';
+import type { DuplicatesByCause, Epoch, EpochRecord, Instance, InstanceHeartbeat } from '../api/schemas';
 
 /** Result of {@link DedupStore.claim}. Expected outcomes are values, never throws. */
 export type ClaimResult =
@@ -47,6 +48,36 @@ export function copyCounters(counters: EpochCounters): EpochCounters {
   return { ...counters, duplicatesByCause: { ...counters.duplicatesByCause } };
 }
 
+/** An instance that missed three beats in a row is shown as stale. */
+export function staleAfterMs(intervalMs: number): number {
+  return 3 * intervalMs;
+}
+
+/** An instance silent for twelve intervals (one minute at the default 5 s) is gone: stores drop it. */
+export function goneAfterMs(intervalMs: number): number {
+  return 12 * intervalMs;
+}
+
+/**
+ * The listed form of a stored heartbeat seen at `lastSeenMs`, judged at `nowMs`; null once it is
+ * gone. Every backend maps its rows through this, so they agree on the thresholds.
+ */
+export function toInstance(beat: InstanceHeartbeat, lastSeenMs: number, nowMs: number): Instance | null {
+  const silentMs = nowMs - lastSeenMs;
+  if (silentMs >= goneAfterMs(beat.intervalMs)) return null;
+  return {
+    ...beat,
+    groups: beat.groups.map((g) => ({ ...g })),
+    lastSeen: new Date(lastSeenMs).toISOString(),
+    state: silentMs > staleAfterMs(beat.intervalMs) ? 'stale' : 'live',
+  };
+}
+
+/** Instances sorted by id (a stable order for the API and the dashboard). */
+export function sortInstances(instances: Instance[]): Instance[] {
+  return instances.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+}
+
 export interface DedupStore {
   /**
    * Atomically claims `key` in `scope`.
@@ -75,6 +106,18 @@ export interface DedupStore {
   closeEpoch(scope: string, epoch: number, endedAt: Date, endReason: string, counters: EpochCounters): Promise<void>;
   /** Newest first, at most `limit` records. */
   listEpochs(scope: string, limit: number): Promise<EpochRecord[]>;
+
+  /**
+   * Records `beat` as the latest heartbeat of `beat.instanceId` (replacing the previous one), seen
+   * now by this store's clock. Instances share the store, so every instance sees all of them.
+   */
+  heartbeat(beat: InstanceHeartbeat): Promise<void>;
+  /**
+   * Every instance whose last heartbeat is not gone yet ({@link goneAfterMs}), sorted by id, with
+   * `state` live or stale ({@link staleAfterMs}) judged by this store's clock. Gone records are
+   * dropped from the store (Redis also expires them by itself).
+   */
+  listInstances(): Promise<Instance[]>;
 
   /** Deletes done keys completed before `olderThan`; returns how many were removed. */
   prune(olderThan: Date): Promise<number>;

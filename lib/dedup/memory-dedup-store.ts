@@ -4,8 +4,16 @@
  * model "the same database" (reopen after a restart, or several instances).
  */
 import { randomUUID } from 'node:crypto';
-import type { EpochRecord } from '../api/schemas';
-import { copyCounters, zeroCounters, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
+import { instanceHeartbeatSchema, type EpochRecord, type Instance, type InstanceHeartbeat } from '../api/schemas';
+import {
+  copyCounters,
+  sortInstances,
+  toInstance,
+  zeroCounters,
+  type ClaimResult,
+  type DedupStore,
+  type EpochCounters,
+} from './dedup-store';
 
 interface KeyRecord {
   status: 'in-progress' | 'done';
@@ -19,10 +27,12 @@ export interface MemoryDedupData {
   keys: Map<string, KeyRecord>;
   epochSeq: Map<string, number>;
   epochs: Map<string, EpochRecord[]>;
+  /** instanceId → latest heartbeat and when it was seen. */
+  instances: Map<string, { beat: InstanceHeartbeat; lastSeen: number }>;
 }
 
 export function createMemoryDedupData(): MemoryDedupData {
-  return { keys: new Map(), epochSeq: new Map(), epochs: new Map() };
+  return { keys: new Map(), epochSeq: new Map(), epochs: new Map(), instances: new Map() };
 }
 
 export interface MemoryDedupStoreOptions {
@@ -115,6 +125,23 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
         }
       }
       return removed;
+    },
+    async heartbeat(beat) {
+      assertOpen();
+      // Parsed: a copy the caller cannot mutate afterwards, validated like the other backends' JSON.
+      const copy = instanceHeartbeatSchema.parse(beat);
+      data.instances.set(copy.instanceId, { beat: copy, lastSeen: now() });
+    },
+    async listInstances() {
+      assertOpen();
+      const at = now();
+      const listed: Instance[] = [];
+      for (const [instanceId, { beat, lastSeen }] of data.instances) {
+        const instance = toInstance(beat, lastSeen, at);
+        if (instance) listed.push(instance);
+        else data.instances.delete(instanceId);
+      }
+      return sortInstances(listed);
     },
     async ping() {
       assertOpen();

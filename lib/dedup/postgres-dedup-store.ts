@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { EpochRecord } from '../api/schemas';
-import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+import { instanceHeartbeatSchema, type EpochRecord, type Instance } from '../api/schemas';
+import { sortInstances, toInstance, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
 import { toEpochRecord, type EpochRow } from './epoch-row';
 
 export interface PostgresDedupStoreOptions {
@@ -160,6 +160,27 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
       ]);
       return result.rowCount ?? 0;
     },
+    async heartbeat(beat) {
+      const parsed = instanceHeartbeatSchema.parse(beat);
+      await pool.query(
+        `INSERT INTO ${t('instances')} (instance_id, last_seen, beat) VALUES ($1, $2, $3)
+         ON CONFLICT (instance_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, beat = EXCLUDED.beat`,
+        [parsed.instanceId, now(), JSON.stringify(parsed)],
+      );
+    },
+    async listInstances() {
+      const at = now();
+      const result = await pool.query<{ last_seen: string; beat: string }>(`SELECT last_seen, beat FROM ${t('instances')}`);
+      const listed: Instance[] = [];
+      for (const row of result.rows) {
+        const beat = instanceHeartbeatSchema.parse(JSON.parse(row.beat));
+        const instance = toInstance(beat, Number(row.last_seen), at);
+        if (instance) listed.push(instance);
+        // Only the very record judged gone: a fresh beat written meanwhile stays.
+        else await pool.query(`DELETE FROM ${t('instances')} WHERE instance_id = $1 AND last_seen = $2`, [beat.instanceId, row.last_seen]);
+      }
+      return sortInstances(listed);
+    },
     async ping() {
       if (closing) throw new Error('PostgreSQL dedup store is closed');
       await pool.query('SELECT 1');
@@ -229,6 +250,13 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
         ADD COLUMN IF NOT EXISTS dup_replay integer NOT NULL DEFAULT 0,
         ADD COLUMN IF NOT EXISTS dup_other integer NOT NULL DEFAULT 0,
         ADD COLUMN IF NOT EXISTS checkpoint_gap integer`);
+    // Heartbeats of the instances sharing this store (one row per instance id).
+    await client.query(`
+      CREATE TABLE IF NOT EXISTS "${schema}".instances (
+        instance_id text PRIMARY KEY,
+        last_seen bigint NOT NULL,
+        beat text NOT NULL
+      )`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined /* the original error is what matters */);

@@ -6,13 +6,26 @@
  *   while claimed. Claims run as one Lua script, so two claimers never both get `new`.
  * - `<prefix>:done` — sorted set of done keys by completion time, for `prune`.
  * - `<prefix>:eseq` (hash scope → last epoch), `<prefix>:e:<scope>` (hash epoch → JSON record).
+ * - `<prefix>:i:<instanceId>` — the instance's latest heartbeat `{lastSeen, beat}` as JSON, expiring
+ *   when the instance counts as gone; `<prefix>:instances` — set of ids, so listing needs no SCAN.
  * Durability is Redis's own: with AOF `appendfsync always` a completed key survives a crash;
  * with the default snapshotting it may not (a lost done key means one possible redelivery).
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { epochSchema, type Epoch } from '../api/schemas';
-import { zeroCounters, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
+import { z } from 'zod';
+import { epochSchema, instanceHeartbeatSchema, type Epoch, type Instance } from '../api/schemas';
+import {
+  goneAfterMs,
+  sortInstances,
+  toInstance,
+  zeroCounters,
+  type ClaimResult,
+  type DedupStore,
+  type EpochCounters,
+} from './dedup-store';
+
+const storedHeartbeatSchema = z.object({ lastSeen: z.number(), beat: instanceHeartbeatSchema });
 
 export interface RedisDedupStoreOptions {
   /** `redis://[:password@]host:6379[/db]` or `rediss://…` (TLS) — or pass a `client` the caller owns. */
@@ -60,7 +73,14 @@ if redis.call('GET', KEYS[1]) == 'd' then redis.call('DEL', KEYS[1]) end
 return redis.call('ZREM', KEYS[2], ARGV[1])
 `;
 
+/** KEYS[1] heartbeat key, KEYS[2] instance index; ARGV[1] id. Forgets the id only while its heartbeat is absent. */
+const FORGET_INSTANCE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.call('SREM', KEYS[2], ARGV[1]) end
+return 0
+`;
+
 type RedisWithScripts = Redis & {
+  subwatchForgetInstance(key: string, index: string, id: string): Promise<number>;
   subwatchClaim(key: string, instance: string, session: string, leaseMs: number, now: number, gcMs: number): Promise<[string, number?]>;
   subwatchRelease(key: string, instance: string, session: string): Promise<number>;
   subwatchPruneOne(key: string, zset: string, member: string): Promise<number>;
@@ -84,6 +104,7 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
   redis.defineCommand('subwatchClaim', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
   redis.defineCommand('subwatchRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
   redis.defineCommand('subwatchPruneOne', { numberOfKeys: 2, lua: PRUNE_ONE_SCRIPT });
+  redis.defineCommand('subwatchForgetInstance', { numberOfKeys: 2, lua: FORGET_INSTANCE_SCRIPT });
   if (ownsClient) {
     try {
       await redis.connect();
@@ -98,6 +119,8 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
   const doneIndex = `${prefix}:done`;
   const epochSeq = `${prefix}:eseq`;
   const epochsOf = (scope: string) => `${prefix}:e:${scope}`;
+  const instanceKey = (id: string) => `${prefix}:i:${id}`;
+  const instanceIndex = `${prefix}:instances`;
   let closing: Promise<void> | undefined;
 
   async function writeEpoch(scope: string, epoch: number, patch: Partial<Epoch>): Promise<void> {
@@ -165,6 +188,33 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
         if (members.length === 0) return removed;
         for (const m of members) removed += await redis.subwatchPruneOne(keyName(m), doneIndex, m);
       }
+    },
+    async heartbeat(beat) {
+      const parsed = instanceHeartbeatSchema.parse(beat);
+      const value = JSON.stringify({ lastSeen: now(), beat: parsed });
+      const result = await redis
+        .multi()
+        .set(instanceKey(parsed.instanceId), value, 'PX', goneAfterMs(parsed.intervalMs))
+        .sadd(instanceIndex, parsed.instanceId)
+        .exec();
+      const failed = result?.find(([error]) => error !== null);
+      if (!result || failed) throw new Error(`Redis heartbeat failed: ${String(failed?.[0] ?? 'aborted')}`);
+    },
+    async listInstances() {
+      const ids = await redis.smembers(instanceIndex);
+      if (ids.length === 0) return [];
+      const values = await redis.mget(ids.map(instanceKey));
+      const at = now();
+      const listed: Instance[] = [];
+      for (const [i, raw] of values.entries()) {
+        const id = ids[i] as string;
+        const stored = raw === null ? null : storedHeartbeatSchema.parse(JSON.parse(raw));
+        const instance = stored && toInstance(stored.beat, stored.lastSeen, at);
+        if (instance) listed.push(instance);
+        // Expired by Redis: forget the id, unless it beat again meanwhile.
+        else if (raw === null) await redis.subwatchForgetInstance(instanceKey(id), instanceIndex, id);
+      }
+      return sortInstances(listed);
     },
     async ping() {
       if (closing) throw new Error('Redis dedup store is closed');

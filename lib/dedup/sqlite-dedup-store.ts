@@ -10,7 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ClaimResult, DedupStore, EpochCounters } from './dedup-store';
+import { instanceHeartbeatSchema, type Instance } from '../api/schemas';
+import { sortInstances, toInstance, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
 import { toEpochRecord, type EpochRow } from './epoch-row';
 
 export interface SqliteDedupStoreOptions {
@@ -107,6 +108,11 @@ CREATE TABLE IF NOT EXISTS epochs (
   skipped INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (scope, epoch)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS instances (
+  instance_id TEXT PRIMARY KEY,
+  last_seen INTEGER NOT NULL,
+  beat TEXT NOT NULL
+) WITHOUT ROWID;
 `;
 
 /** @throws Error (with the path) when the file cannot be opened or migrated. */
@@ -167,6 +173,14 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
        dup_reconnect, dup_timeout, dup_reload, dup_replay, dup_other, checkpoint_gap
      FROM epochs WHERE scope = ? ORDER BY epoch DESC LIMIT ?`,
   );
+
+  const upsertInstance = db.prepare<[string, number, string]>(
+    `INSERT INTO instances (instance_id, last_seen, beat) VALUES (?, ?, ?)
+     ON CONFLICT (instance_id) DO UPDATE SET last_seen = excluded.last_seen, beat = excluded.beat`,
+  );
+  const selectInstances = db.prepare<[], { last_seen: number; beat: string }>('SELECT last_seen, beat FROM instances');
+  // Only the very record judged gone: a fresh beat written meanwhile stays.
+  const deleteGoneInstance = db.prepare<[string, number]>('DELETE FROM instances WHERE instance_id = ? AND last_seen = ?');
 
   const claimTx = db.transaction((scope: string, key: string): ClaimResult => {
     const at = now();
@@ -250,6 +264,21 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     },
     async prune(olderThan) {
       return pruneDone.run(olderThan.getTime()).changes;
+    },
+    async heartbeat(beat) {
+      const parsed = instanceHeartbeatSchema.parse(beat);
+      upsertInstance.run(parsed.instanceId, now(), JSON.stringify(parsed));
+    },
+    async listInstances() {
+      const at = now();
+      const listed: Instance[] = [];
+      for (const row of selectInstances.all()) {
+        const beat = instanceHeartbeatSchema.parse(JSON.parse(row.beat));
+        const instance = toInstance(beat, row.last_seen, at);
+        if (instance) listed.push(instance);
+        else deleteGoneInstance.run(beat.instanceId, row.last_seen);
+      }
+      return sortInstances(listed);
     },
     async ping() {
       if (closing || !db.open) throw new Error('SQLite dedup store is closed');
