@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import {
   EventStoreDBClient,
@@ -20,6 +21,8 @@ import type { Config } from '../lib/config/schema';
 import { checkDedupStore, type DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
 import { AppError } from '../lib/errors';
+import { toGroupTotals } from '../lib/instances/group-totals';
+import { createInstanceHeartbeat } from '../lib/instances/instance-heartbeat';
 import { createSubwatchMetrics, type SubwatchMetrics } from '../lib/metrics/metrics';
 import {
   createSubscriptionMonitor,
@@ -53,6 +56,8 @@ import { instrumentSubscriberOptions } from './metrics-wiring';
 export const DEMO_STREAM = 'demo-orders';
 export const DEMO_GROUP = 'demo-billing';
 const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/** How often this instance writes its heartbeat into the dedup store (stale after 3 missed beats). */
+const HEARTBEAT_INTERVAL_MS = 5000;
 /** A probe must answer quickly: a store that does not answer PING / SELECT 1 in time is not ready. */
 const READINESS_STORE_TIMEOUT_MS = 2000;
 
@@ -134,6 +139,19 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     onStop('dedup pruner', () => pruner.stop());
 
     const proxied = new Map<string, Proxied>();
+
+    // Registered before the subscribers start, so it stops after them: the final beat shows them stopped.
+    const instanceId = config.store.instanceId ?? hostname();
+    const heartbeat = createInstanceHeartbeat({
+      store,
+      identity: { instanceId, host: hostname(), pid: process.pid, startedAt: new Date(), version: readVersion() },
+      intervalMs: HEARTBEAT_INTERVAL_MS,
+      getGroups: () => [...proxied.values()].map((p) => ({ ...p.ref, ...p.subscriber.getSummary() })),
+      logger: logger.child({ component: 'heartbeat' }),
+    });
+    heartbeat.start();
+    onStop('instance heartbeat', () => heartbeat.stop());
+
     let demoConsumer: DemoConsumer | undefined;
 
     if (config.demo.enabled) {
@@ -224,6 +242,15 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
         const handler = (event: LiveEvent) => listener(event);
         emitter.on('live', handler);
         return () => emitter.off('live', handler);
+      },
+      async listInstances() {
+        let instances;
+        try {
+          instances = await store.listInstances();
+        } catch (error) {
+          throw new AppError('UNAVAILABLE', `dedup store (${storeDescription}) unavailable: ${describeError(error)}`);
+        }
+        return { self: instanceId, instances, groups: toGroupTotals(instances) };
       },
       getDemoConsumer: () => demoConsumer?.stats() ?? null,
       async readiness() {
@@ -317,6 +344,11 @@ async function startDemo(options: {
       await proxy.close();
     },
   };
+}
+
+function readVersion(): string {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 function toServiceError(error: unknown, ref: SubscriptionRef): unknown {

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorBodySchema,
+  instancesResponseSchema,
   snapshotEventSchema,
   subscriptionDetailSchema,
   subscriptionsResponseSchema,
@@ -59,6 +60,19 @@ describe('custom server (production build, embedded default)', () => {
       return res.status === 200 ? ((await res.json()) as unknown) : undefined;
     });
     expect(body).toEqual({ status: 'ready', reasons: [] });
+  });
+
+  it('lists this instance from its heartbeat as live, with the demo group among its groups', async () => {
+    const body = await poll(async () => {
+      const res = await fetch(`${server.baseUrl}/api/instances`, { headers: auth() });
+      expect(res.status).toBe(200);
+      const parsed = instancesResponseSchema.parse(await res.json());
+      return parsed.instances.some((i) => i.groups.some((g) => g.group === 'demo-billing' && g.delivered > 0)) ? parsed : undefined;
+    });
+    expect(body.instances.map((i) => [i.instanceId, i.state])).toEqual([[body.self, 'live']]);
+    expect(body.groups.find((g) => g.group === 'demo-billing')).toMatchObject({ stream: 'demo-orders', instances: 1, liveInstances: 1 });
+    const unauthenticated = await fetch(`${server.baseUrl}/api/instances`);
+    expect(unauthenticated.status).toBe(401);
   });
 
   it('returns the detail of a group with settings and connections', async () => {

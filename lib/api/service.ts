@@ -5,6 +5,7 @@
 import type {
   DemoConsumerStats,
   Epoch,
+  InstancesResponse,
   LiveEvent,
   ParkedResponse,
   ReplayResponse,
@@ -55,6 +56,12 @@ export interface SubwatchService {
   getLatestSnapshot(): SnapshotEvent | null;
   /** Registers a listener for live events; returns the unsubscribe function. */
   subscribeLive(listener: (event: LiveEvent) => void): () => void;
+  /**
+   * Every subwatch instance heartbeating into this instance's dedup store (itself included once
+   * its first beat is written), live or stale, and each group's totals over them.
+   * @throws AppError UNAVAILABLE when the store does not answer.
+   */
+  listInstances(): Promise<InstancesResponse>;
   /** Null outside demo mode. */
   getDemoConsumer(): DemoConsumerStats | null;
   readiness(): Promise<{ ready: boolean; reasons: string[] }>;
