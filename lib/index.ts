@@ -29,6 +29,10 @@
  * process.once('SIGTERM', () => void subscriber.stop()); // drains in-flight calls, sends their acks
  * ```
  *
+ * While not live, `getFailure()` (and `getSummary().failure`) says why — one of
+ * `connectionFailureKinds` — and the subscriber retries with capped backoff; every suppressed
+ * duplicate is counted under one of `duplicateCauses` (per epoch and in `getSummary()`).
+ *
  * Done keys accumulate: run `createDedupPruner({ store, retentionMs, logger }).start()` to delete
  * keys older than your redelivery horizon (subwatch uses 7 days by default).
  */
@@ -38,7 +42,14 @@ export {
   type DeduplicatingSubscriber,
   type DeduplicatingSubscriberOptions,
   type ReceivedInfo,
+  type SubscriberFailure,
 } from './subscriber/deduplicating-subscriber';
+export {
+  connectionFailureKinds,
+  describeConnectionFailure,
+  type ConnectionFailureKind,
+} from './subscriber/connection-failure';
+export { duplicateCauses, type DuplicateCause } from './subscriber/duplicate-cause';
 export type { Delivery, Sink, SinkResult } from './subscriber/sink';
 export type { DedupKeySpec } from './subscriber/dedup-key';
 export type { BackoffOptions } from './subscriber/backoff';
@@ -57,4 +68,11 @@ export type {
   SourceRecord,
   SourceSubscription,
 } from './esdb/persistent-subscription-source';
-export type { Epoch, SubscriberState, SubscriberSummary } from './api/schemas';
+export type {
+  DuplicatesByCause,
+  Epoch,
+  EpochRecord,
+  SubscriberFailureInfo,
+  SubscriberState,
+  SubscriberSummary,
+} from './api/schemas';

@@ -27,6 +27,45 @@ describe('library API', () => {
     }
   });
 
+  it('exports the failure kinds and duplicate causes a Node user sees in getSummary() and the epochs', () => {
+    const kinds: readonly subwatch.ConnectionFailureKind[] = subwatch.connectionFailureKinds;
+    expect([...kinds].sort()).toEqual(
+      ['connection-lost', 'dropped-by-server', 'group-missing', 'maximum-subscribers-reached', 'server-unavailable', 'stream-deleted'],
+    );
+    const causes: readonly subwatch.DuplicateCause[] = subwatch.duplicateCauses;
+    expect([...causes].sort()).toEqual(['other', 'reconnect', 'reload', 'replay', 'timeout']);
+    for (const kind of kinds) expect(subwatch.describeConnectionFailure(kind)).toMatch(/backoff/);
+    // Every cause is a key of the per-cause counts of an epoch and of the summary.
+    const zero: subwatch.DuplicatesByCause = { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 };
+    expect(Object.keys(zero).sort()).toEqual([...causes].sort());
+  });
+
+  it('reports why it is not live through getSummary().failure, and null once live', async () => {
+    const server = createFakePersistentSubscription();
+    const refused = 'PersistentSubscriptionMaximumSubscribersReachedError: 9 FAILED_PRECONDITION: Maximum subscriptions reached.';
+    server.failNextSubscribes(refused);
+    const subscriber = createDeduplicatingSubscriber({
+      source: server.source,
+      stream: 'orders',
+      group: 'billing',
+      store: createMemoryDedupStore(),
+      logger,
+      backoff: { initialMs: 50, maxMs: 50, jitter: 0 },
+      sink: createHandlerSink(() => undefined),
+    });
+    subscriber.start();
+    try {
+      const failure: subwatch.SubscriberFailureInfo | null = await waitFor(() => subscriber.getSummary().failure, {
+        message: 'a failure in the summary',
+      });
+      expect(failure).toMatchObject({ kind: 'maximum-subscribers-reached', message: refused });
+      await waitFor(() => subscriber.getSummary().state === 'live', { message: 'live after the backoff' });
+      expect(subscriber.getSummary().failure).toBeNull();
+    } finally {
+      await subscriber.stop();
+    }
+  });
+
   it('maps a handler return to ack, park(reason) to nack park, a throw or retry(reason) to nack retry', async () => {
     const server = createFakePersistentSubscription({ maxRetryCount: 5 });
     const [ok, bad, flaky, busy] = server.append(4);

@@ -121,9 +121,24 @@ describe('config-file proxies in the runtime', () => {
       },
       { timeoutMs: 15_000, message: 'the service to list the three proxied groups with counters' },
     );
-    expect(rows.billing).toMatchObject({ proxied: true, subscriber: { state: 'live', received: 7, delivered: 7, duplicatesSuppressed: 0, parked: 0 } });
+    expect(rows.billing).toMatchObject({
+      proxied: true,
+      subscriber: {
+        state: 'live',
+        received: 7,
+        delivered: 7,
+        duplicatesSuppressed: 0,
+        duplicatesByCause: { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 },
+        parked: 0,
+        failure: null,
+      },
+    });
     expect(rows.all).toMatchObject({ proxied: true, subscriber: { state: 'live', delivered: 7 } });
-    expect(rows.audit).toMatchObject({ proxied: true, status: 'NotFound', subscriber: { state: 'backoff', epoch: 0 } });
+    expect(rows.audit).toMatchObject({
+      proxied: true,
+      status: 'NotFound',
+      subscriber: { state: 'backoff', epoch: 0, failure: { kind: 'group-missing', message: expect.stringMatching(/does not exist/) } },
+    });
 
     const settings = await admin.getPersistentSubscriptionToStreamInfo(orders, 'billing');
     expect(settings.settings.maxRetryCount).toBe(3);

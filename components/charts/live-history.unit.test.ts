@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
+import { subscriberSummary } from '../../test/factories/subscription-summary';
+
 import { appendSnapshot, historyKey, type LiveHistory } from './live-history';
 import { summary } from './test-samples';
 
@@ -11,7 +13,7 @@ describe('appendSnapshot', () => {
     const proxied = summary({
       group: 'p',
       proxied: true,
-      subscriber: { state: 'live', epoch: 1, received: 5, delivered: 4, duplicatesSuppressed: 1, parked: 0 },
+      subscriber: subscriberSummary({ received: 5, delivered: 4, duplicatesSuppressed: 1 }),
     });
     h = appendSnapshot(h, at(0), [summary({ ratePerSecond: 2 }), proxied]);
     h = appendSnapshot(h, at(1), [summary({ ratePerSecond: 3 }), proxied]);

@@ -82,7 +82,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
       {sub ? (
         <>
           <td className="cell-subscriber">
-            <SubscriberStateChip state={sub.state} />
+            <SubscriberStateChip state={sub.state} failure={sub.failure} />
             <span className="muted epoch-tag" title="Current epoch (connection number)">
               epoch {sub.epoch}
             </span>

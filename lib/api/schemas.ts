@@ -4,6 +4,7 @@
  * Positions are decimal strings (bigint-safe).
  */
 import { z } from 'zod';
+import { connectionFailureKinds } from '../subscriber/connection-failure';
 
 export const healthLevelSchema = z.enum(['healthy', 'degraded', 'failing']);
 export type HealthLevel = z.infer<typeof healthLevelSchema>;
@@ -11,13 +12,40 @@ export type HealthLevel = z.infer<typeof healthLevelSchema>;
 export const subscriberStateSchema = z.enum(['connecting', 'live', 'backoff', 'stopped']);
 export type SubscriberState = z.infer<typeof subscriberStateSchema>;
 
+/** Likely cause of each suppressed duplicate (lib/subscriber/duplicate-cause.ts). */
+export const duplicatesByCauseSchema = z.object({
+  reconnect: z.number().int().nonnegative(),
+  timeout: z.number().int().nonnegative(),
+  reload: z.number().int().nonnegative(),
+  replay: z.number().int().nonnegative(),
+  other: z.number().int().nonnegative(),
+});
+export type DuplicatesByCause = z.infer<typeof duplicatesByCauseSchema>;
+
+export const subscriberFailureKindSchema = z.enum(connectionFailureKinds);
+
+/**
+ * Why a proxied subscriber is not live (lib/subscriber/connection-failure.ts): the kind, the
+ * latest drop reason as the client reported it, and since when this kind of failure lasts.
+ */
+export const subscriberFailureSchema = z.object({
+  kind: subscriberFailureKindSchema,
+  message: z.string(),
+  since: z.string(),
+});
+export type SubscriberFailureInfo = z.infer<typeof subscriberFailureSchema>;
+
 export const subscriberSummarySchema = z.object({
   state: subscriberStateSchema,
   epoch: z.number().int().nonnegative(),
   received: z.number().int().nonnegative(),
   delivered: z.number().int().nonnegative(),
   duplicatesSuppressed: z.number().int().nonnegative(),
+  /** Since the subscriber started; adds up to `duplicatesSuppressed`. */
+  duplicatesByCause: duplicatesByCauseSchema,
   parked: z.number().int().nonnegative(),
+  /** Null while live, stopped, or before the first failure. */
+  failure: subscriberFailureSchema.nullable(),
 });
 export type SubscriberSummary = z.infer<typeof subscriberSummarySchema>;
 
@@ -60,15 +88,6 @@ export const subscriptionDetailSchema = z.object({
   connections: z.array(connectionInfoSchema),
 });
 export type SubscriptionDetail = z.infer<typeof subscriptionDetailSchema>;
-
-export const duplicatesByCauseSchema = z.object({
-  reconnect: z.number().int().nonnegative(),
-  timeout: z.number().int().nonnegative(),
-  reload: z.number().int().nonnegative(),
-  replay: z.number().int().nonnegative(),
-  other: z.number().int().nonnegative(),
-});
-export type DuplicatesByCause = z.infer<typeof duplicatesByCauseSchema>;
 
 export const epochSchema = z.object({
   epoch: z.number().int().positive(),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { parsePrometheusText, sampleValue } from '../../test/helpers/parse-prometheus';
 import type { SnapshotEvent, SubscriptionSummary } from '../api/schemas';
-import { subscriptionSummary } from '../../test/factories/subscription-summary';
+import { subscriberSummary, subscriptionSummary } from '../../test/factories/subscription-summary';
 import { createSubwatchMetrics } from './metrics';
 
 const ref = { stream: 'orders', group: 'billing' };
@@ -85,7 +85,7 @@ describe('subwatch metrics', () => {
 
   it('reports proxied subscribers as live 1 or 0 and leaves groups without a subscriber out', async () => {
     const metrics = createSubwatchMetrics({ collectProcessMetrics: false });
-    const subscriber = (state: 'live' | 'backoff') => ({ state, epoch: 1, received: 0, delivered: 0, duplicatesSuppressed: 0, parked: 0 });
+    const subscriber = (state: 'live' | 'backoff') => subscriberSummary({ state });
     metrics.recordSnapshot(
       snapshot([row({ group: 'up', subscriber: subscriber('live') }), row({ group: 'down', subscriber: subscriber('backoff') }), row({ group: 'watched', proxied: false })]),
     );

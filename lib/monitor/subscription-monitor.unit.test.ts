@@ -1,6 +1,7 @@
 import { START } from '@eventstore/db-client';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { subscriberSummary } from '../../test/factories/subscription-summary';
 import type { SubscriberSummary } from '../api/schemas';
 import { createSubscriptionMonitor } from './subscription-monitor';
 import type { SubscriptionInfo } from './to-subscription-summary';
@@ -41,7 +42,13 @@ function streamInfo(overrides: { lastKnown?: bigint; lastCheckpointed?: bigint; 
   } as SubscriptionInfo;
 }
 
-const liveSummary: SubscriberSummary = { state: 'live', epoch: 2, received: 10, delivered: 9, duplicatesSuppressed: 1, parked: 0 };
+const liveSummary: SubscriberSummary = subscriberSummary({
+  epoch: 2,
+  received: 10,
+  delivered: 9,
+  duplicatesSuppressed: 1,
+  duplicatesByCause: { reconnect: 1, timeout: 0, reload: 0, replay: 0, other: 0 },
+});
 
 describe('subscription monitor', () => {
   it('maps each server group to a summary with positions as strings and behind = lastKnown − lastCheckpointed', async () => {
@@ -74,11 +81,16 @@ describe('subscription monitor', () => {
     ]);
   });
 
-  it('shows a proxied group that is missing on the server as failing', async () => {
+  it('shows a proxied group that is missing on the server as failing, with the subscriber failure', async () => {
+    const failure = {
+      kind: 'group-missing' as const,
+      message: 'PersistentSubscriptionDoesNotExistError: 5 NOT_FOUND: Subscription group ledger on stream payments does not exist.',
+      since: '2026-12-03T20:00:00.000Z',
+    };
     const monitor = createSubscriptionMonitor({
       listInfos: async () => [],
       listProxied: () => [{ stream: 'payments', group: 'ledger' }],
-      getProxied: () => ({ summary: { ...liveSummary, state: 'backoff' } }),
+      getProxied: () => ({ summary: { ...liveSummary, state: 'backoff', failure } }),
       onSnapshot: () => undefined,
       logger,
     });
@@ -86,6 +98,7 @@ describe('subscription monitor', () => {
     expect(row?.status).toBe('NotFound');
     expect(row?.health.level).toBe('failing');
     expect(row?.health.reasons[0]).toBe('Group does not exist on the server');
+    expect(row?.subscriber).toMatchObject({ state: 'backoff', failure });
   });
 
   it('keeps the last known rows and reports the error when the server becomes unreachable', async () => {

@@ -40,11 +40,14 @@ describe('subscriber failure states (in-memory subscription)', () => {
 
       const seen = await waitFor(() => subscriber.getFailure(), { message: 'a failure reported' });
       expect(seen).toMatchObject({ kind, reason });
-      expect(subscriber.getSummary().state).not.toBe('live');
+      const summary = subscriber.getSummary();
+      expect(summary.state).not.toBe('live');
+      expect(summary.failure).toEqual({ kind, message: reason, since: seen.since });
+      expect(Number.isNaN(Date.parse(seen.since))).toBe(false);
       await waitFor(() => server.acks.length === 1, { message: 'live and delivering after the failures' });
 
       expect(subscriber.getFailure()).toBeNull();
-      expect(subscriber.getSummary().state).toBe('live');
+      expect(subscriber.getSummary()).toMatchObject({ state: 'live', failure: null });
       expect(server.subscribeCount()).toBe(7);
       const warnings = lines.filter((l) => l.level === 40);
       expect(warnings).toEqual([expect.objectContaining({ kind, msg: expect.stringMatching(/^subscriber not live: /) })]);

@@ -23,7 +23,7 @@
  */
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import type { Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
+import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
 import { copyCounters, type DedupStore } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
@@ -119,7 +119,10 @@ export interface DeduplicatingSubscriber {
   stop(): Promise<void>;
   /** Cancels the current connection (its epoch ends with the reason) and resubscribes at once. */
   reconnect(reason: string): void;
-  /** Counters are totals since start() of this object; `epoch` is the current/last epoch number. */
+  /**
+   * Counters (and `duplicatesByCause`) are totals since start() of this object; `epoch` is the
+   * current/last epoch number; `failure` is getFailure() without its backoff details.
+   */
   getSummary(): SubscriberSummary;
   /** The current epoch (open) or the last one; null before the first connection was confirmed. */
   getCurrentEpoch(): EpochRecord | null;
@@ -205,6 +208,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   let failure: SubscriberFailure | undefined;
   const stopController = new AbortController();
   const totals = { received: 0, delivered: 0, duplicatesSuppressed: 0, parked: 0 };
+  const totalsByCause: DuplicatesByCause = { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 };
   /** Keys whose first copy is being handled in this process → resolves true when done. */
   const inFlightKeys = new Map<string, Promise<boolean>>();
   const inFlight = new Set<Promise<void>>();
@@ -254,6 +258,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       case 'duplicate':
         countDuplicate(epoch, cause);
         totals.duplicatesSuppressed += 1;
+        totalsByCause[cause] += 1;
         break;
       case 'retry':
         countEpoch(epoch, 'retried');
@@ -704,7 +709,10 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         received: totals.received,
         delivered: totals.delivered,
         duplicatesSuppressed: totals.duplicatesSuppressed,
+        duplicatesByCause: { ...totalsByCause },
         parked: totals.parked,
+        failure:
+          failure && lifecycle === 'running' ? { kind: failure.kind, message: failure.reason, since: failure.since } : null,
       };
     },
     getCurrentEpoch() {

@@ -109,6 +109,25 @@ describe('duplicate cause tagging (in-memory subscription)', () => {
     expect(second?.duplicatesByCause).toEqual({ reconnect: 0, timeout: 0, reload: 4, replay: 0, other: 0 });
   });
 
+  it('sums the causes of every epoch into the summary, next to duplicatesSuppressed', async () => {
+    const h = setup();
+    const [first] = h.server.append(6);
+    h.subscriber.start();
+    await waitFor(() => h.server.acks.length === 6, { message: 'first pass acked' });
+    h.server.restartGroup(2); // epoch 2: events 2..5 come back as reload duplicates
+    await waitFor(() => h.received.length === 10 && h.server.isIdle(), { message: 'reloaded copies settled' });
+    h.server.parkCopy(first as string);
+    h.server.replayParked(); // plus one replay duplicate in epoch 2
+    await waitFor(() => h.received.length === 11 && h.server.isIdle(), { message: 'replay settled' });
+
+    expect(h.subscriber.getSummary()).toMatchObject({
+      epoch: 2,
+      duplicatesSuppressed: 5,
+      duplicatesByCause: { reconnect: 0, timeout: 0, reload: 4, replay: 1, other: 0 },
+      failure: null,
+    });
+  });
+
   it('tags a replayed parked copy of a processed event as a replay duplicate and never calls the sink for it', async () => {
     const h = setup();
     const [id] = h.server.append(1);

@@ -20,7 +20,7 @@ import { ConnectionsTable } from '@/components/subscriptions/connections-table';
 import { HealthBadge } from '@/components/subscriptions/health-badge';
 import { ReconnectButton } from '@/components/subscriptions/reconnect-button';
 import { SettingsList } from '@/components/subscriptions/settings-list';
-import { SubscriberStateChip } from '@/components/subscriptions/subscriber-state';
+import { SubscriberCondition, SubscriberStateChip } from '@/components/subscriptions/subscriber-state';
 import { Banner } from '@/components/ui/banner';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -83,7 +83,7 @@ function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail;
         hint={openEpochDuplicates === null ? '\u00a0' : `${formatCount(openEpochDuplicates)} in this epoch`}
       />
       <Stat label="Current epoch" value={`#${sub.epoch}`} testId="stat-epoch" />
-      <Stat label="Subscriber" value={<SubscriberStateChip state={sub.state} />} />
+      <Stat label="Subscriber" value={<SubscriberStateChip state={sub.state} failure={sub.failure} />} />
     </div>
   );
 }
@@ -149,6 +149,7 @@ function Detail({ stream, group }: Props) {
         <>
           <Reasons detail={data} />
           <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} />
+          {data.summary.subscriber && <SubscriberCondition subscriber={data.summary.subscriber} />}
           <LiveCharts stream={stream} group={group} proxied={data.summary.proxied} />
           <div className="grid-2 grid-chart">
             <Card title="Server" description="As reported by the server, polled every second.">
