@@ -34,6 +34,8 @@ test.describe('subscription page', () => {
     await expect(page.getByTestId('epochs-table')).toContainText(/forced reconnect/i);
     // The chart draws one bar per epoch.
     await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(Number(await chart.getAttribute('data-bars')));
+    // The subscriber's suppressed duplicates by cause: one count per cause.
+    await expect(page.getByTestId('duplicates-by-cause').locator('dd')).toHaveCount(5);
 
     await saveScreenshot(page, testInfo, 'subscription');
   });
