@@ -13,7 +13,7 @@ import { createStreamsAppendHandler } from './grpc/streams-append-handler';
 import { createStreamsDeleteHandler, createStreamsTombstoneHandler } from './grpc/streams-delete-handlers';
 import { createStreamsReadHandler } from './grpc/streams-read-handler';
 import { EventLog } from './log/event-log';
-import { DataLog } from './storage/data-log';
+import { type CompactionOptions, type CompactionResult, CompactionSkippedError, DataLog } from './storage/data-log';
 import { PersistentSubscriptionService } from './persistent/subscription-service';
 
 export interface EsdbServerOptions {
@@ -34,6 +34,8 @@ export interface EsdbServerOptions {
    * `tls=true`). No authentication either way. Default: insecure (`tls=false`).
    */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /** Data-log compaction (threshold, test seam); see `storage/data-log.ts`. */
+  readonly compaction?: CompactionOptions;
   /** Recoverable storage problems (a torn tail cut off at start). Default: one line on stderr. */
   readonly warn?: (message: string) => void;
 }
@@ -48,6 +50,8 @@ export interface EsdbServer {
   /** The in-memory log, for tests and in-process tools. */
   readonly log: EventLog;
   readonly subscriptions: PersistentSubscriptionService;
+  /** Compacts the data log now (tests, tools); undefined without a data dir. */
+  compactLog(): CompactionResult | undefined;
   /** Idempotent: returns the same promise when called again. Open calls are cancelled. */
   stop(): Promise<void>;
 }
@@ -71,12 +75,18 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
   const requestedPort = options.port ?? 2113;
   const clock = options.clock ?? systemClock;
   const warn = options.warn ?? ((message: string) => process.stderr.write(`embedded-esdb: ${message}\n`));
-  const dataLog = options.dataDir === undefined ? undefined : DataLog.open(options.dataDir, warn);
+  const dataLog = options.dataDir === undefined ? undefined : DataLog.open(options.dataDir, warn, undefined, options.compaction);
   let log: EventLog;
   let subscriptions: PersistentSubscriptionService;
   try {
     log = new EventLog(clock, dataLog?.journal);
     const groups = dataLog?.restoreInto(log) ?? [];
+    try {
+      dataLog?.maybeCompact(log, true);
+    } catch (error) {
+      if (!(error instanceof CompactionSkippedError)) throw error;
+      warn(error.message);
+    }
     subscriptions = new PersistentSubscriptionService(log, clock, { groups, saveGroups: dataLog && ((g) => dataLog.saveGroups(g)) });
   } catch (error) {
     dataLog?.close();
@@ -121,7 +131,19 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
     throw error;
   }
 
-  const timer = setInterval(() => subscriptions.tick(), options.tickIntervalMs ?? 1_000);
+  const compactIfDue = () => {
+    try {
+      dataLog?.maybeCompact(log);
+    } catch (error) {
+      // Failing before the rename changes nothing; anything later propagates and stops the server.
+      if (!(error instanceof CompactionSkippedError)) throw error;
+      warn(error.message);
+    }
+  };
+  const timer = setInterval(() => {
+    subscriptions.tick();
+    compactIfDue();
+  }, options.tickIntervalMs ?? 1_000);
   timer.unref();
 
   let stopping: Promise<void> | undefined;
@@ -150,6 +172,7 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
     dataDir: options.dataDir,
     log,
     subscriptions,
+    compactLog: () => dataLog?.compact(log),
     stop,
   };
 }

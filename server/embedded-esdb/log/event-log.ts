@@ -70,6 +70,8 @@ interface StagingUndo {
 }
 
 interface StreamState {
+  /** Revision of `events[0]`: events before it were dropped by compaction (invisible already). */
+  base: number;
   readonly events: RecordedEvent[];
   /** Event id → revision, for idempotent re-appends. */
   readonly idToRevision: Map<string, number>;
@@ -85,6 +87,34 @@ const RECORD_OVERHEAD = 64;
 
 function sizeOf(record: RecordedEvent): number {
   return RECORD_OVERHEAD + record.streamId.length + record.type.length + record.data.length + record.metadata.length;
+}
+
+function nextRevisionOf(state: StreamState): number {
+  return state.base + state.events.length;
+}
+
+/** First revision a read can see, after `$tb`, `$maxCount` and compaction. */
+function firstVisibleOf(state: StreamState): number {
+  const byTb = state.metadata.truncateBefore ?? 0;
+  const byMaxCount = state.metadata.maxCount === undefined ? 0 : nextRevisionOf(state) - state.metadata.maxCount;
+  return Math.max(state.base, byTb, byMaxCount);
+}
+
+/** One stream's durable state beyond its events, as compaction writes it. */
+export interface StreamSnapshot {
+  readonly streamId: string;
+  /** First revision kept: everything before it is invisible to reads. */
+  readonly base: number;
+  readonly deleted: boolean;
+  readonly tombstoned: boolean;
+  readonly metadata: StreamMetadata;
+}
+
+/** The live state of the log (what compaction keeps): streams, visible events in `$all` order, end position. */
+export interface LogSnapshot {
+  readonly streams: readonly StreamSnapshot[];
+  readonly events: readonly RecordedEvent[];
+  readonly endPosition: number;
 }
 
 /**
@@ -162,7 +192,7 @@ export class EventLog {
     // An exact revision that matches is a plain append; anything else may be a re-sent batch.
     if (!versionMet || expected === 'any' || expected === 'stream_exists') {
       const ids = events.map((event) => event.id);
-      const duplicate = findIdempotentMatch(state.events, state.idToRevision, expected, ids);
+      const duplicate = findIdempotentMatch(state.events, state.base, state.idToRevision, expected, ids);
       if (duplicate) {
         const last = duplicate[duplicate.length - 1]!;
         return { result: { kind: 'success', currentRevision: last.revision, position: last.position } };
@@ -177,7 +207,7 @@ export class EventLog {
     const created = toTicks(this.clock.now());
     let position = this.nextPosition;
     const recorded: RecordedEvent[] = events.map((event, i) => {
-      const record: RecordedEvent = { ...event, streamId, revision: state.events.length + i, position, created };
+      const record: RecordedEvent = { ...event, streamId, revision: nextRevisionOf(state) + i, position, created };
       position += sizeOf(record);
       return record;
     });
@@ -321,7 +351,7 @@ export class EventLog {
    */
   restoreAppended(streamId: string, events: readonly RecordedEvent[]): void {
     const state = this.stateOf(streamId);
-    const expected = state.events.length;
+    const expected = nextRevisionOf(state);
     if (events[0] !== undefined && events[0].revision !== expected) {
       throw new Error(`journal batch for ${streamId} starts at revision ${events[0].revision}, expected ${expected}`);
     }
@@ -333,15 +363,72 @@ export class EventLog {
     this.markRemoved(this.stateOf(streamId), tombstone);
   }
 
+  /**
+   * Start-up, compacted log: the stream's first kept revision (before its events are restored)
+   * and the end position (so new events never reuse a position of a dropped one).
+   * @throws Error when the stream already has events (the journal does not match this log).
+   */
+  restoreBase(streamId: string, base: number, endPosition: number): void {
+    const state = this.stateOf(streamId);
+    if (state.events.length > 0) throw new Error(`compacted base for ${streamId} after its events`);
+    state.base = base;
+    this.nextPosition = Math.max(this.nextPosition, endPosition);
+  }
+
+  /** Start-up, compacted log: a stream's delete/tombstone flags and effective metadata. */
+  restoreStreamState(snapshot: StreamSnapshot): void {
+    const state = this.stateOf(snapshot.streamId);
+    state.deleted = snapshot.deleted;
+    state.tombstoned = snapshot.tombstoned;
+    state.metadata = snapshot.metadata;
+  }
+
+  /**
+   * The live state, after applying a group whose fsync still runs (its bytes are in the file
+   * being replaced). Kept: streams' flags and metadata, events at or above each stream's first
+   * visible revision (so deleted and truncated events and old checkpoints go), the end position.
+   */
+  snapshot(): LogSnapshot {
+    this.settleInFlightNow();
+    const streams: StreamSnapshot[] = [];
+    const keepFrom = new Map<string, number>();
+    for (const [streamId, state] of this.streams) {
+      const base = firstVisibleOf(state);
+      keepFrom.set(streamId, base);
+      streams.push({ streamId, base, deleted: state.deleted, tombstoned: state.tombstoned, metadata: state.metadata });
+    }
+    const events = this.all.filter((event) => event.revision >= keepFrom.get(event.streamId)!);
+    return { streams, events, endPosition: this.nextPosition };
+  }
+
+  /** Drops from memory what `snapshot` left out (after the compacted file replaced the old one). */
+  prune(): void {
+    for (const state of this.streams.values()) {
+      const drop = firstVisibleOf(state) - state.base;
+      if (drop <= 0) continue;
+      for (const event of state.events.splice(0, drop)) {
+        if (state.idToRevision.get(event.id) === event.revision) state.idToRevision.delete(event.id);
+      }
+      state.base += drop;
+    }
+    let kept = 0;
+    for (const event of this.all) {
+      const state = this.streams.get(event.streamId)!;
+      if (event.revision >= state.base) this.all[kept++] = event;
+    }
+    this.all.length = kept;
+  }
+
   /** Last revision of the stream, visible or not; −1 when it has no events. */
   lastRevision(streamId: string): number {
-    return (this.streams.get(streamId)?.events.length ?? 0) - 1;
+    const state = this.streams.get(streamId);
+    return (state ? nextRevisionOf(state) : 0) - 1;
   }
 
   /** True when a read of the stream reports "stream not found" (never written, or soft-deleted). */
   isMissing(streamId: string): boolean {
     const state = this.streams.get(streamId);
-    return state === undefined || state.events.length === 0 || state.deleted;
+    return state === undefined || nextRevisionOf(state) === 0 || state.deleted;
   }
 
   isTombstoned(streamId: string): boolean {
@@ -352,10 +439,7 @@ export class EventLog {
   firstVisibleRevision(streamId: string): number {
     const state = this.streams.get(streamId);
     if (!state) return 0;
-    const count = state.events.length;
-    const byTb = state.metadata.truncateBefore ?? 0;
-    const byMaxCount = state.metadata.maxCount === undefined ? 0 : count - state.metadata.maxCount;
-    return Math.max(0, byTb, byMaxCount);
+    return firstVisibleOf(state);
   }
 
   /** Current metadata of the stream (from its `$$` stream). */
@@ -367,7 +451,7 @@ export class EventLog {
   readEvent(streamId: string, revision: number): RecordedEvent | undefined {
     const state = this.streams.get(streamId);
     if (!state || state.deleted || revision < this.firstVisibleRevision(streamId)) return undefined;
-    return state.events[revision];
+    return state.events[revision - state.base];
   }
 
   /** The newest visible event of the stream. */
@@ -380,14 +464,14 @@ export class EventLog {
     const state = this.streams.get(streamId);
     if (!state || state.deleted || options.maxCount <= 0) return [];
     const first = this.firstVisibleRevision(streamId);
-    const last = state.events.length - 1;
+    const last = nextRevisionOf(state) - 1;
     const result: RecordedEvent[] = [];
     if (options.direction === 'forwards') {
       const start = Math.max(first, options.from === 'start' ? 0 : options.from === 'end' ? last + 1 : options.from);
-      for (let r = start; r <= last && result.length < options.maxCount; r++) result.push(state.events[r]!);
+      for (let r = start; r <= last && result.length < options.maxCount; r++) result.push(state.events[r - state.base]!);
     } else {
       const start = Math.min(last, options.from === 'start' ? first : options.from === 'end' ? last : options.from);
-      for (let r = start; r >= first && result.length < options.maxCount; r--) result.push(state.events[r]!);
+      for (let r = start; r >= first && result.length < options.maxCount; r--) result.push(state.events[r - state.base]!);
     }
     return result;
   }
@@ -448,7 +532,7 @@ export class EventLog {
   private markRemoved(state: StreamState, tombstone: boolean): void {
     state.deleted = true;
     state.tombstoned = tombstone;
-    state.metadata = { ...state.metadata, truncateBefore: state.events.length };
+    state.metadata = { ...state.metadata, truncateBefore: nextRevisionOf(state) };
   }
 
   private commit(state: StreamState, recorded: readonly RecordedEvent[]): void {
@@ -467,13 +551,13 @@ export class EventLog {
 
   /** −1 for a stream without events or soft-deleted, as expected-version checks see it. */
   private currentRevisionOf(state: StreamState): number {
-    return state.deleted ? -1 : state.events.length - 1;
+    return state.deleted ? -1 : nextRevisionOf(state) - 1;
   }
 
   private stateOf(streamId: string): StreamState {
     let state = this.streams.get(streamId);
     if (!state) {
-      state = { events: [], idToRevision: new Map(), metadata: {}, deleted: false, tombstoned: false };
+      state = { base: 0, events: [], idToRevision: new Map(), metadata: {}, deleted: false, tombstoned: false };
       this.streams.set(streamId, state);
     }
     return state;

@@ -8,6 +8,8 @@ import type { RecordedEvent } from './recorded-event';
  */
 export function findIdempotentMatch(
   events: readonly RecordedEvent[],
+  /** Revision of `events[0]` (events before it were compacted away and cannot match). */
+  base: number,
   idToRevision: ReadonlyMap<string, number>,
   expected: ExpectedRevision,
   ids: readonly string[],
@@ -17,7 +19,7 @@ export function findIdempotentMatch(
   if (expected === 'any' || expected === 'stream_exists') start = idToRevision.get(ids[0]!);
   else if (expected === 'no_stream') start = 0;
   else start = expected + 1;
-  if (start === undefined || start + ids.length > events.length) return undefined;
-  const matched = events.slice(start, start + ids.length);
+  if (start === undefined || start < base || start - base + ids.length > events.length) return undefined;
+  const matched = events.slice(start - base, start - base + ids.length);
   return matched.every((event, i) => event.id === ids[i]) ? matched : undefined;
 }

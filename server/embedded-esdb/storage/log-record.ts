@@ -1,4 +1,6 @@
+import type { StreamSnapshot } from '../log/event-log';
 import type { RecordedEvent } from '../log/recorded-event';
+import type { StreamMetadata } from '../log/stream-metadata';
 import type { GroupConfig } from '../persistent/group-config';
 
 /**
@@ -12,13 +14,22 @@ import type { GroupConfig } from '../persistent/group-config';
  * - kind 2 `remove`: a soft delete or tombstone, header `{ s: stream, t: tombstone }`.
  * - kind 3 `groups`: the whole persistent-subscription configuration after a Create, Update or
  *   Delete (like the real server's `$PersistentConfig` event), header `{ g: GroupConfig[] }`.
+ * Written only by compaction (format version 2, see `record-file.ts`), at the start of a
+ * compacted file:
+ * - kind 4 `base`: a stream's first kept revision, before its events: `{ s, b: revision,
+ *   p: end position of the whole log }` (the end position keeps new positions above dropped ones).
+ * - kind 5 `stream-state`: after all events, a stream's flags and effective metadata:
+ *   `{ s, x: deleted, t: tombstoned, m: metadata }`. Metadata is stored as applied because a soft
+ *   delete changes `$tb` without a `$$` event.
  */
 export type LogRecord =
   | { readonly kind: 'append'; readonly streamId: string; readonly events: readonly RecordedEvent[] }
   | { readonly kind: 'remove'; readonly streamId: string; readonly tombstone: boolean }
-  | { readonly kind: 'groups'; readonly groups: readonly GroupConfig[] };
+  | { readonly kind: 'groups'; readonly groups: readonly GroupConfig[] }
+  | { readonly kind: 'base'; readonly streamId: string; readonly base: number; readonly endPosition: number }
+  | { readonly kind: 'stream-state'; readonly stream: StreamSnapshot };
 
-const KIND = { append: 1, remove: 2, groups: 3 } as const;
+const KIND = { append: 1, remove: 2, groups: 3, base: 4, streamState: 5 } as const;
 
 interface EventHeader {
   readonly i: string;
@@ -57,6 +68,12 @@ export function encodeLogRecord(record: LogRecord): Buffer {
       return withHeader(KIND.remove, { s: record.streamId, t: record.tombstone });
     case 'groups':
       return withHeader(KIND.groups, { g: record.groups });
+    case 'base':
+      return withHeader(KIND.base, { s: record.streamId, b: record.base, p: record.endPosition });
+    case 'stream-state': {
+      const { streamId, deleted, tombstoned, metadata } = record.stream;
+      return withHeader(KIND.streamState, { s: streamId, x: deleted, t: tombstoned, m: metadata });
+    }
   }
 }
 
@@ -90,6 +107,13 @@ export function decodeLogRecord(payload: Buffer): LogRecord {
       return { kind: 'remove', streamId: header.s as string, tombstone: header.t === true };
     case KIND.groups:
       return { kind: 'groups', groups: header.g as GroupConfig[] };
+    case KIND.base:
+      return { kind: 'base', streamId: header.s as string, base: header.b as number, endPosition: header.p as number };
+    case KIND.streamState:
+      return {
+        kind: 'stream-state',
+        stream: { streamId: header.s as string, base: 0, deleted: header.x === true, tombstoned: header.t === true, metadata: header.m as StreamMetadata },
+      };
     default:
       throw new Error(`unknown record kind ${kind}`);
   }

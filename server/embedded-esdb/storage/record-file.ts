@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 /**
  * An append-only file of checksummed records (the framing of the embedded server's data log).
  *
- * Layout: an 8-byte file header `SWESDB\0` + format version (1), then records of
+ * Layout: an 8-byte file header `SWESDB\0` + format version, then records of
  *   u32 LE payload length | u32 LE CRC32(payload) | u32 LE CRC32(the first 8 bytes) | payload
  * The header checksum lets a scan tell a real record start from random bytes.
  *
@@ -17,7 +17,17 @@ import { crc32 } from 'node:zlib';
  * off (with a warning); a bad record followed by a valid one is corruption, which fails loudly with
  * its byte offset instead of silently dropping or mis-reading what comes after it.
  */
-export const FILE_HEADER = Buffer.from([0x53, 0x57, 0x45, 0x53, 0x44, 0x42, 0x00, 0x01]);
+const FILE_MAGIC = Buffer.from([0x53, 0x57, 0x45, 0x53, 0x44, 0x42, 0x00]);
+/**
+ * Format versions: 1 = record kinds 1–3 (`log-record.ts`); 2 adds kinds 4–5, which only a
+ * compacted file contains. Both load; a version-1 file stays version 1 (nothing but kinds 1–3 is
+ * ever appended to it) until compaction rewrites it as version 2. An older server refuses a
+ * version-2 file at its header instead of failing on an unknown record.
+ */
+export const FORMAT_VERSION = 2;
+const OLDEST_READABLE_VERSION = 1;
+export const fileHeader = (version: number = FORMAT_VERSION) => Buffer.concat([FILE_MAGIC, Buffer.from([version])]);
+export const FILE_HEADER = fileHeader();
 const RECORD_HEADER = 12;
 
 export interface ScannedRecord {
@@ -26,6 +36,8 @@ export interface ScannedRecord {
 }
 
 export interface ScanResult {
+  /** Format version from the header (the current one for an empty or new file). */
+  readonly version: number;
   readonly records: ScannedRecord[];
   /** Bytes of the file that hold the header and whole, valid records. */
   readonly validLength: number;
@@ -55,13 +67,20 @@ function validRecordEnd(file: Buffer, offset: number): number | undefined {
  *   middle is corrupt.
  */
 export function scanRecordFile(file: Buffer, name: string, warn: (message: string) => void): ScanResult {
-  const headerBytes = Math.min(file.length, FILE_HEADER.length);
-  if (!file.subarray(0, headerBytes).equals(FILE_HEADER.subarray(0, headerBytes))) {
+  const magicBytes = Math.min(file.length, FILE_MAGIC.length);
+  if (!file.subarray(0, magicBytes).equals(FILE_MAGIC.subarray(0, magicBytes))) {
     throw new Error(`${name} is not an embedded EventStoreDB data log (unknown file header); refusing to use it.`);
   }
   if (file.length < FILE_HEADER.length) {
     if (file.length > 0) warn(`${name}: torn file header (${file.length} bytes) rewritten.`);
-    return { records: [], validLength: 0 };
+    return { version: FORMAT_VERSION, records: [], validLength: 0 };
+  }
+  const version = file.readUInt8(FILE_MAGIC.length);
+  if (version > FORMAT_VERSION || version < OLDEST_READABLE_VERSION) {
+    throw new Error(
+      `${name} has data log format version ${version}; this server reads versions ${OLDEST_READABLE_VERSION}–${FORMAT_VERSION} ` +
+        '(a newer server wrote it); refusing to use it.',
+    );
   }
   const records: ScannedRecord[] = [];
   let offset = FILE_HEADER.length;
@@ -82,7 +101,7 @@ export function scanRecordFile(file: Buffer, name: string, warn: (message: strin
     }
     warn(`${name}: torn record at byte offset ${offset} (${file.length - offset} bytes at the end) truncated; it was never acknowledged.`);
   }
-  return { records, validLength: offset };
+  return { version, records, validLength: offset };
 }
 
 /** The asynchronous fdatasync the writer uses: node's by default, a controllable fake in tests. */
@@ -98,6 +117,7 @@ export class RecordFileWriter {
   /** Bytes known to be on stable storage; everything after it was written but not synced yet. */
   private syncedSize: number;
   private pendingSyncs = 0;
+  private closeWhenIdleRequested = false;
   private closed = false;
 
   private constructor(
@@ -134,6 +154,11 @@ export class RecordFileWriter {
       closeSync(fd);
       throw error;
     }
+  }
+
+  /** Opens a complete record file that was just written and synced (`writeRecordFile`) for appending. */
+  static openForAppend(path: string, syncer: FileSyncer = nodeFileSyncer): RecordFileWriter {
+    return new RecordFileWriter(openSync(path, 'a'), syncer);
   }
 
   /** Current file size in bytes (synced or not). */
@@ -178,6 +203,7 @@ export class RecordFileWriter {
     return new Promise<void>((resolve, reject) => {
       this.syncer.fdatasync(this.fd, (error) => {
         this.pendingSyncs--;
+        if (this.closeWhenIdleRequested && this.pendingSyncs === 0) this.close();
         if (error) return reject(error);
         this.syncedSize = Math.max(this.syncedSize, target);
         resolve();
@@ -212,10 +238,52 @@ export class RecordFileWriter {
     return this.pendingSyncs > 0;
   }
 
+  /** Closes now, or when the last asynchronous `sync` calls back (the file was replaced meanwhile). */
+  closeWhenIdle(): void {
+    if (this.pendingSyncs === 0) this.close();
+    else this.closeWhenIdleRequested = true;
+  }
+
   /** Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     closeSync(this.fd);
+  }
+}
+
+/**
+ * Writes a complete record file (header + records) at `path`, replacing any file there, and
+ * fdatasyncs it before returning (the first step of compaction: the new file must be whole on disk
+ * before it is renamed over the old one). Returns its size in bytes.
+ */
+export function writeRecordFile(path: string, payloads: readonly Buffer[]): number {
+  const fd = openSync(path, 'w');
+  try {
+    let size = 0;
+    const writeAll = (bytes: Buffer) => {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      size += bytes.length;
+    };
+    writeAll(FILE_HEADER);
+    // Chunks of records: one write per ~1 MiB instead of one per record.
+    let chunk: Buffer[] = [];
+    let chunkBytes = 0;
+    for (const payload of payloads) {
+      const record = encodeRecord(payload);
+      chunk.push(record);
+      chunkBytes += record.length;
+      if (chunkBytes >= 1 << 20) {
+        writeAll(Buffer.concat(chunk));
+        chunk = [];
+        chunkBytes = 0;
+      }
+    }
+    if (chunk.length > 0) writeAll(Buffer.concat(chunk));
+    fdatasyncSync(fd);
+    return size;
+  } finally {
+    closeSync(fd);
   }
 }

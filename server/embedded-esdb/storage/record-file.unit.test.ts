@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { encodeRecord, FILE_HEADER, scanRecordFile } from './record-file';
+import { encodeRecord, FILE_HEADER, fileHeader, RecordFileWriter, scanRecordFile } from './record-file';
 
 const payloads = [Buffer.from('first'), Buffer.from('second record'), Buffer.from('third')];
 const fileOf = (...parts: Buffer[]) => Buffer.concat([FILE_HEADER, ...parts]);
@@ -59,5 +62,28 @@ describe('record file scan', () => {
   test('treats an empty file or a torn file header as an empty log', () => {
     expect(scan(Buffer.alloc(0)).validLength).toBe(0);
     expect(scan(FILE_HEADER.subarray(0, 3)).validLength).toBe(0);
+  });
+
+  test('reads a format-version-1 log (written before compaction existed) like a current one', () => {
+    const result = scan(Buffer.concat([fileHeader(1), ...payloads.map(encodeRecord)]));
+    expect(result.version).toBe(1);
+    expect(result.payloads).toEqual(['first', 'second record', 'third']);
+  });
+
+  test('a new log file starts with the header of format version 2', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'record-file-'));
+    try {
+      const file = path.join(dir, 'new.log');
+      RecordFileWriter.open(file, () => undefined).writer.close();
+      expect(readFileSync(file)).toEqual(Buffer.from('SWESDB\0\x02', 'latin1'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses a log of a newer format version with a message naming both versions', () => {
+    expect(() => scan(Buffer.concat([fileHeader(3), encodeRecord(payloads[0]!)]))).toThrow(
+      'test.log has data log format version 3; this server reads versions 1–2 (a newer server wrote it); refusing to use it.',
+    );
   });
 });
