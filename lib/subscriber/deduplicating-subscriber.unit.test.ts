@@ -130,7 +130,9 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
       received: 25,
       delivered: 25,
       duplicatesSuppressed: 0,
+      duplicatesByCause: { reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 },
       parked: 0,
+      failure: null,
     });
   });
 
