@@ -4,7 +4,8 @@ import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { type Clock, systemClock } from './clock';
-import { insecureGuard, secureGuard } from './grpc/call-guard';
+import { aclsOf } from './auth/log-acls';
+import { createSecureGuard, insecureGuard } from './grpc/call-guard';
 import { createGossipReadHandler } from './grpc/gossip-handler';
 import { createPersistentAdminHandlers } from './grpc/persistent-admin-handlers';
 import { createPersistentReadHandler } from './grpc/persistent-read-handler';
@@ -101,7 +102,7 @@ export async function createEsdbServer(options: EsdbServerOptions = {}): Promise
   });
   let boundPort = requestedPort;
   // Like a real node: a secure (TLS) node checks credentials and ACLs, an insecure one nothing.
-  const guard = options.tls ? secureGuard : insecureGuard;
+  const guard = options.tls ? createSecureGuard(aclsOf(log)) : insecureGuard;
   server.addService(StreamsService, {
     read: createStreamsReadHandler(log, guard),
     append: createStreamsAppendHandler(log, guard),

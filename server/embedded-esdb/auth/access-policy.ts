@@ -1,18 +1,22 @@
 import type { Caller } from './caller';
+import { type AclSource, BUILT_IN_ACLS, rolesFor, type StreamOperation } from './stream-acl';
 
 /**
- * What a call needs (legacy ACL policy, esdb-semantics §4.5, default stream ACLs):
+ * What a call needs (legacy ACL policy, esdb-semantics §4.5):
  * - `authenticated`: any known user (persistent-subscription GetInfo, List);
  * - `operations`: `$ops` or `$admins` (Create, Update, Delete, RestartSubsystem, ReplayParked);
- * - `{ stream }`: read or write access to a stream: everyone for user streams (and their `$$`
- *   metadata), `$admins` for system streams (`$…`, including `$all`).
+ * - `{ stream, operation }`: read, write or delete access to a stream by its ACL (`stream-acl.ts`):
+ *   reads, catch-up and persistent-subscription reads need `read`, appends `write`, deletes and
+ *   tombstones `delete`; `$admins` always have it.
  */
-export type Access = 'authenticated' | 'operations' | { readonly stream: string };
+export type Access = 'authenticated' | 'operations' | { readonly stream: string; readonly operation: StreamOperation };
 
-export function isAllowed(caller: Caller, access: Access): boolean {
+export function isAllowed(caller: Caller, access: Access, acls: AclSource = BUILT_IN_ACLS): boolean {
   const admin = caller.groups.includes('$admins');
   if (access === 'authenticated') return caller.authenticated;
   if (access === 'operations') return admin || caller.groups.includes('$ops');
-  const stream = access.stream.startsWith('$$') ? access.stream.slice(2) : access.stream;
-  return !stream.startsWith('$') || admin;
+  if (admin) return true;
+  const roles = rolesFor(access.stream, access.operation, acls);
+  if (roles.includes('$all')) return true;
+  return caller.authenticated && (roles.includes(caller.name) || caller.groups.some((group) => roles.includes(group)));
 }

@@ -48,7 +48,7 @@ export function createPersistentReadHandler(service: PersistentSubscriptionServi
     const onOptions = (options: ReadReq.Options) => {
       const stream = options.hasAll() ? ALL_STREAM : fromStreamIdentifier(options.getStreamIdentifier());
       uuidForm = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
-      const checked = guard(call.metadata, { stream });
+      const checked = guard(call.metadata, { stream, operation: 'read' });
       if (checked.error) {
         finish(checked.error);
         return;

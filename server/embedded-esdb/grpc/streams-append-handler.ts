@@ -100,7 +100,7 @@ export function createStreamsAppendHandler(log: EventLog, guard: CallGuard = ins
         return;
       }
       const stream = fromStreamIdentifier(options.getStreamIdentifier());
-      const checked = guard(call.metadata, { stream });
+      const checked = guard(call.metadata, { stream, operation: 'write' });
       if (checked.error) {
         fail(checked.error);
         return;

@@ -37,7 +37,7 @@ export function createStreamsDeleteHandler(log: EventLog, guard: CallGuard = ins
     const options = call.request.getOptions();
     if (!options) return callback(invalidArgument('Delete options are required.'));
     const stream = fromStreamIdentifier(options.getStreamIdentifier());
-    const checked = guard(call.metadata, { stream });
+    const checked = guard(call.metadata, { stream, operation: 'delete' });
     if (checked.error) return callback(checked.error);
     const outcome = toOutcome('Delete', stream, () => log.deleteStream(stream, toExpected(options)));
     if ('error' in outcome) return callback(outcome.error);
@@ -52,7 +52,7 @@ export function createStreamsTombstoneHandler(log: EventLog, guard: CallGuard = 
     const options = call.request.getOptions();
     if (!options) return callback(invalidArgument('Tombstone options are required.'));
     const stream = fromStreamIdentifier(options.getStreamIdentifier());
-    const checked = guard(call.metadata, { stream });
+    const checked = guard(call.metadata, { stream, operation: 'delete' });
     if (checked.error) return callback(checked.error);
     const outcome = toOutcome('Tombstone', stream, () => log.tombstoneStream(stream, toExpected(options)));
     if ('error' in outcome) return callback(outcome.error);

@@ -27,7 +27,7 @@ export function createStreamsReadHandler(log: EventLog, guard: CallGuard = insec
       return;
     }
     const target = options.hasAll() ? '$all' : fromStreamIdentifier(options.getStream()?.getStreamIdentifier());
-    const checked = guard(call.metadata, { stream: target });
+    const checked = guard(call.metadata, { stream: target, operation: 'read' });
     if (checked.error) {
       call.emit('error', checked.error);
       return;

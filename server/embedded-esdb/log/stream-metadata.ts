@@ -1,9 +1,13 @@
-/** The stream metadata properties the embedded server honours when reading. */
+import { parseAcl, type StreamAcl } from '../auth/stream-acl';
+
+/** The stream metadata properties the embedded server honours. */
 export interface StreamMetadata {
   /** `$tb`: events with a lower revision are invisible to reads. */
   readonly truncateBefore?: number;
   /** `$maxCount`: only the newest N events are visible. */
   readonly maxCount?: number;
+  /** `$acl`: who may read, write, delete, read and write metadata (checked in secure mode). */
+  readonly acl?: StreamAcl;
 }
 
 /** Name of the metadata stream of `streamId`. */
@@ -35,5 +39,6 @@ export function parseStreamMetadata(data: Uint8Array): StreamMetadata {
   return {
     truncateBefore: typeof tb === 'number' && Number.isFinite(tb) ? tb : undefined,
     maxCount: typeof maxCount === 'number' && Number.isFinite(maxCount) ? maxCount : undefined,
+    acl: parseAcl(record.$acl),
   };
 }
