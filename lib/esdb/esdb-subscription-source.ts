@@ -12,11 +12,13 @@
  * - acks requested in the same tick are sent as one message (`sub.ack(...events)`);
  * - `$all` groups use the client's `…ToAll` call (same event shape and ack/nack surface).
  */
-import type {
-  EventStoreDBClient,
-  PersistentSubscriptionToAll,
-  PersistentSubscriptionToStream,
-  PersistentSubscriptionToStreamResolvedEvent,
+import {
+  BACKWARDS,
+  END,
+  type EventStoreDBClient,
+  type PersistentSubscriptionToAll,
+  type PersistentSubscriptionToStream,
+  type PersistentSubscriptionToStreamResolvedEvent,
 } from '@eventstore/db-client';
 import type {
   PersistentSubscriptionSource,
@@ -73,11 +75,24 @@ function subscribeToStream(
     queueMicrotask(() => finish({ reason: describeError(error), error }));
   }
 
+  let confirmed = false;
   if (sub) {
-    sub.on('error', (error: Error) => finish({ reason: describeError(error), error }));
+    sub.on('error', (error: Error) => {
+      if (confirmed || target.stream === '$all' || !isDroppedError(error)) {
+        finish({ reason: describeError(error), error });
+        return;
+      }
+      // Dropped before the confirmation: the group is faulted. On a real server that is a history
+      // read error, typically a hard-deleted stream (esdb-semantics §2.6); the drop does not say so,
+      // so the stream is probed once to name the cause.
+      void probeStreamDeleted(client, target.stream).then((deleted) =>
+        finish({ reason: deleted ? `${deleted}; ${describeError(error)}` : describeError(error), error }),
+      );
+    });
     sub.on('end', () => finish({ reason: 'subscription ended by the server' }));
     sub.on('close', () => finish({ reason: 'subscription closed' }));
     sub.on('confirmation', () => {
+      confirmed = true;
       if (!finished) handlers.onConfirmation();
     });
     sub.on('data', (resolved: Resolved) => {
@@ -130,6 +145,20 @@ function subscribeToStream(
       if (sub) await sub.unsubscribe();
     },
   };
+}
+
+function isDroppedError(error: unknown): boolean {
+  return (error as { type?: unknown }).type === 'persistent-subscription-dropped';
+}
+
+/** The StreamDeletedError text when `stream` is hard-deleted; null otherwise (or when the probe fails). */
+async function probeStreamDeleted(client: EventStoreDBClient, stream: string): Promise<string | null> {
+  try {
+    for await (const _ of client.readStream(stream, { maxCount: 1, direction: BACKWARDS, fromRevision: END })) break;
+    return null;
+  } catch (error) {
+    return (error as { type?: unknown }).type === 'stream-deleted' ? describeError(error) : null;
+  }
 }
 
 function toRecord(record: NonNullable<Resolved['event']> | NonNullable<Resolved['link']>): SourceRecord {

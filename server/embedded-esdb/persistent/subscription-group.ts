@@ -15,7 +15,7 @@ import { explicitNackReason, retryLimitReason } from './parked-message';
 import { ParkedStream } from './parked-stream';
 import { RateMeter } from './rate-meter';
 import { RetryBuffer } from './retry-buffer';
-import type { EventSource } from './event-source/event-source';
+import { SourceReadError, type EventSource, type SourcePage } from './event-source/event-source';
 import { type GroupSettings, START_FROM_END } from './settings';
 import { toStatusString } from './group-status';
 
@@ -75,6 +75,11 @@ export class SubscriptionGroup {
   private live = false;
   private replayingParked = false;
   private shutDown = false;
+  /**
+   * Set when a history read failed (server `HandleReadError`, esdb-semantics §2.6): every client is
+   * dropped, and a client that connects later is dropped at once, until the group is reloaded.
+   */
+  private faulted = false;
   /** Next cursor to read from history while behind; next expected live cursor while live. */
   private nextCursor = 0;
   private lastKnownCursor: number | undefined;
@@ -136,7 +141,7 @@ export class SubscriptionGroup {
    *   'dropped' once the group was shut down.
    */
   connect(options: ConnectionOptions, sink: ConnectionSink): GroupConnection {
-    if (this.shutDown) throw new PersistentSubscriptionError('dropped', this.stream, this.group);
+    if (this.shutDown || this.faulted) throw new PersistentSubscriptionError('dropped', this.stream, this.group);
     const max = this.settings.maxSubscriberCount;
     if (max > 0 && this.connections.size >= max) {
       throw new PersistentSubscriptionError('maximum-subscribers-reached', this.stream, this.group);
@@ -271,6 +276,16 @@ export class SubscriptionGroup {
   shutdown(): void {
     if (this.shutDown) return;
     this.shutDown = true;
+    this.dropAll();
+  }
+
+  /** A non-recoverable read error: drop every client; later clients are dropped on connect. */
+  private fault(): void {
+    this.faulted = true;
+    this.dropAll();
+  }
+
+  private dropAll(): void {
     const connections = [...this.connections.values()];
     this.connections.clear();
     for (const connection of connections) {
@@ -354,7 +369,14 @@ export class SubscriptionGroup {
     while (!this.live && !this.shutDown) {
       const buffered = this.readBuffer.length + this.retryBuffer.size;
       if (this.settings.historyBufferSize - buffered <= this.settings.readBatchSize) return;
-      const page = this.source.read(this.nextCursor, pageSize);
+      let page: SourcePage;
+      try {
+        page = this.source.read(this.nextCursor, pageSize);
+      } catch (error) {
+        if (!(error instanceof SourceReadError)) throw error;
+        this.fault();
+        return;
+      }
       for (const event of page.events) {
         this.readBuffer.push(this.toMessage(event));
         this.noteKnown(this.source.cursorOf(event));

@@ -5,6 +5,28 @@ import { StreamSource } from './event-source/stream-source';
 import { SubscriptionGroup } from './subscription-group';
 
 describe('SubscriptionGroup', () => {
+  test('a group that reads a tombstoned stream faults: every client is dropped on connect (server read-error path)', () => {
+    const h = createGroupHarness();
+    h.append(3);
+    h.log.tombstoneStream(h.stream);
+    h.group.load();
+
+    expect(() => h.connect()).toThrow(expect.objectContaining({ kind: 'dropped' }));
+    expect(() => h.connect()).toThrow(expect.objectContaining({ kind: 'dropped' }));
+  });
+
+  test('a soft-deleted stream reads as no stream: the group waits for new events without faulting', () => {
+    const h = createGroupHarness();
+    h.append(2);
+    h.log.deleteStream(h.stream);
+    h.group.load();
+    const c = h.connect();
+    expect(c.deliveries).toEqual([]);
+    h.append(1);
+    expect(c.summary()).toEqual(['2/0']);
+    expect(c.drops).toEqual([]);
+  });
+
   test('retried messages are pushed before newer messages', () => {
     const h = createGroupHarness();
     h.append(3);

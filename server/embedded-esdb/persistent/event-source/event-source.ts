@@ -1,5 +1,10 @@
 import type { RecordedEvent } from '../../log/recorded-event';
 
+/** A history read the server cannot answer with events (server `ReadStreamResult` other than Success/NoStream). */
+export class SourceReadError extends Error {
+  override readonly name = 'SourceReadError';
+}
+
 export interface SourcePage {
   /** Matching events, in order. */
   readonly events: readonly RecordedEvent[];
@@ -19,7 +24,10 @@ export interface EventSource {
   /** Whether a committed event is offered to the group live. */
   includes(event: RecordedEvent): boolean;
   cursorOf(event: RecordedEvent): number;
-  /** Up to `maxCount` scanned events starting at cursor `from` (inclusive). */
+  /**
+   * Up to `maxCount` scanned events starting at cursor `from` (inclusive).
+   * @throws SourceReadError when the read fails (a hard-deleted stream): the group faults.
+   */
   read(from: number, maxCount: number): SourcePage;
   /** The cursor right after the last event: where a live-only group starts. */
   endCursor(): number;

@@ -1,6 +1,6 @@
 import type { EventLog } from '../../log/event-log';
 import type { RecordedEvent } from '../../log/recorded-event';
-import type { EventSource, SourcePage } from './event-source';
+import { SourceReadError, type EventSource, type SourcePage } from './event-source';
 
 /** A single stream; cursors are stream revisions. */
 export class StreamSource implements EventSource {
@@ -18,6 +18,10 @@ export class StreamSource implements EventSource {
   }
 
   read(from: number, maxCount: number): SourcePage {
+    // A soft-deleted stream reads as "no stream" (nothing yet); a tombstoned one is a read error.
+    if (this.log.isTombstoned(this.name)) {
+      throw new SourceReadError(`Error reading stream: ${this.name} at event number: ${from}: StreamDeleted`);
+    }
     const events = this.log.readStream(this.name, { from, direction: 'forwards', maxCount });
     const last = events[events.length - 1];
     return { events, next: last ? last.revision + 1 : from, isEnd: events.length < maxCount };
