@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/helpers/wait-for';
 import { runDedupStoreContract } from './dedup-store.contract';
 import { createSqliteDedupStore } from './sqlite-dedup-store';
 
@@ -29,6 +30,44 @@ describe('SQLite dedup store specifics', () => {
       expect(results.every((r) => r.status === 'duplicate')).toBe(true);
     });
   }
+
+  it('answers each of many claims issued in one tick on its own, as if they ran one after the other', async () => {
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });
+    const done = randomUUID();
+    await store.complete('orders::billing', done);
+    const fresh = Array.from({ length: 20 }, () => randomUUID());
+    const repeated = randomUUID();
+    const results = await Promise.all([
+      ...fresh.map((key) => store.claim('orders::billing', key)),
+      store.claim('orders::billing', done),
+      store.claim('orders::billing', repeated),
+      store.claim('orders::billing', repeated),
+    ]);
+    await store.close();
+    expect(results.slice(0, 20).every((r) => r.status === 'new')).toBe(true);
+    expect(results[20]).toEqual({ status: 'duplicate' });
+    expect(results[21]).toEqual({ status: 'new' });
+    expect(results[22]).toEqual({ status: 'in-progress', owner: 'self', retryAfterMs: 0 });
+  });
+
+  it('checkpoints the WAL into the database file in the background, long before the writer would', async () => {
+    const file = path.join(dir, `${randomUUID()}.db`);
+    const store = createSqliteDedupStore({ path: file });
+    const emptySize = statSync(file).size;
+    // ~3,000 keys are a few hundred WAL pages: far below the writer's own threshold (20,000 pages).
+    for (let batch = 0; batch < 30; batch += 1) {
+      const keys = Array.from({ length: 100 }, () => randomUUID());
+      await Promise.all(keys.map((key) => store.complete('orders::billing', key)));
+    }
+    const walPages = statSync(`${file}-wal`).size / 4096;
+    expect(walPages).toBeLessThan(20_000);
+    // Only a checkpoint writes pages into the database file itself.
+    await waitFor(() => statSync(file).size > emptySize + 100 * 1024, {
+      timeoutMs: 10_000,
+      message: () => `database file to grow past ${emptySize} bytes (now ${statSync(file).size})`,
+    });
+    await store.close();
+  });
 
   it('rejects a complete after close instead of losing it silently', async () => {
     const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`) });

@@ -2,6 +2,15 @@
  * SQLite dedup store (better-sqlite3, WAL). One file per deployment; safe for several processes
  * on one host because every claim runs in an IMMEDIATE transaction.
  *
+ * Throughput: better-sqlite3 is synchronous, so every commit and every fsync would stall the
+ * event loop that also reads the subscription. Claims (and completes) requested in the same tick
+ * therefore share one transaction, and a durable complete is made durable by an *asynchronous*
+ * fdatasync of the WAL file (libuv thread pool) after a synchronous=NORMAL commit — the same
+ * bytes on disk as a synchronous=FULL commit (FULL fsyncs the WAL after writing the commit's
+ * frames), without blocking the loop. One sync is in flight at a time; commits made while it
+ * runs wait for the next one (group commit). WAL checkpoints (page copies and two fsyncs each)
+ * run in a worker thread too (sqlite-wal-checkpointer.ts).
+ *
  * Claim ownership: each store instance has an `instanceId` (stable across restarts of the same
  * deployment, default "local") and a random `sessionId` (new per open). A claim left
  * `in-progress` by an earlier session of the same instance belongs to a dead process, so it is
@@ -9,10 +18,12 @@
  * lease (`leaseMs`) ends. Two processes must never run with the same instanceId at once.
  */
 import { randomUUID } from 'node:crypto';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { instanceHeartbeatSchema, type Instance } from '../api/schemas';
 import { sortInstances, toInstance, type ClaimResult, type DedupStore, type EpochCounters } from './dedup-store';
 import { toEpochRecord, type EpochRow } from './epoch-row';
+import { startWalCheckpointer, type WalCheckpointer } from './sqlite-wal-checkpointer';
 
 export interface SqliteDedupStoreOptions {
   /** Database file (created if missing; its directory must exist). `:memory:` for throwaway use. */
@@ -22,9 +33,10 @@ export interface SqliteDedupStoreOptions {
   /** How long another instance's in-progress claim is respected. Default 60_000 ms. */
   leaseMs?: number;
   /**
-   * `full` (default): `complete` resolves only after an fsynced commit, so a done key survives
-   * power loss. Completes arriving in the same tick share one commit (group commit); claims and
-   * epoch writes are not fsynced on their own (losing a claim only makes the key claimable again).
+   * `full` (default): `complete` resolves only after its commit reached the disk (fdatasync of the
+   * WAL), so a done key survives power loss. Completes arriving in the same tick share one commit
+   * and one sync (group commit); claims and epoch writes are not fsynced on their own (losing a
+   * claim only makes the key claimable again).
    * `normal`: nothing is fsynced (WAL + synchronous=NORMAL): survives process crashes only.
    */
   durability?: 'full' | 'normal';
@@ -124,9 +136,11 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   if (!(leaseMs > 0)) throw new Error(`createSqliteDedupStore: leaseMs must be > 0 (got ${leaseMs})`);
 
   let db: Database.Database;
+  let walMode = false;
   try {
     db = new Database(options.path);
-    db.pragma('journal_mode = WAL');
+    // Some file systems (and `:memory:`) cannot do WAL; the mode actually set is returned.
+    walMode = db.pragma('journal_mode = WAL', { simple: true }) === 'wal';
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
@@ -182,8 +196,7 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   // Only the very record judged gone: a fresh beat written meanwhile stays.
   const deleteGoneInstance = db.prepare<[string, number]>('DELETE FROM instances WHERE instance_id = ? AND last_seen = ?');
 
-  const claimTx = db.transaction((scope: string, key: string): ClaimResult => {
-    const at = now();
+  function claimOne(scope: string, key: string, at: number): ClaimResult {
     const row = selectKey.get(scope, key);
     if (row?.status === 'done') return { status: 'duplicate' };
     if (row) {
@@ -196,7 +209,26 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     }
     upsertClaim.run(scope, key, instanceId, sessionId, at + leaseMs, at);
     return { status: 'new' };
-  });
+  }
+  // In order: a key claimed twice in one batch is `in-progress` (self) the second time, as if
+  // the claims had run one after the other.
+  const claimBatchTx = db.transaction((items: ReadonlyArray<{ scope: string; key: string }>, at: number) =>
+    items.map(({ scope, key }) => claimOne(scope, key, at)),
+  );
+  let claims: Array<{ scope: string; key: string; resolve: (result: ClaimResult) => void; reject: (error: unknown) => void }> = [];
+
+  /** One IMMEDIATE transaction for every claim() of the current tick. */
+  function flushClaims(): void {
+    const items = claims;
+    claims = [];
+    try {
+      const results = claimBatchTx.immediate(items, now());
+      items.forEach((item, i) => item.resolve(results[i] as ClaimResult));
+    } catch (error) {
+      // Mapped to every waiting caller: none of these keys was claimed.
+      for (const item of items) item.reject(error);
+    }
+  }
 
   const openEpochTx = db.transaction((scope: string, startedAt: Date): number => {
     const seq = nextEpochSeq.get(scope);
@@ -205,46 +237,92 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     return seq.last;
   });
 
-  const fsyncCompletes = options.durability !== 'normal';
-  const completeBatchTx = db.transaction((items: Array<{ scope: string; key: string }>, at: number) => {
+  const durable = options.durability !== 'normal';
+  // A file-backed WAL database is made durable by syncing its WAL file off the loop; anything
+  // else (rollback journal, `:memory:`) by a synchronous=FULL commit.
+  const walPath = walMode && options.path !== ':memory:' && options.path !== '' ? `${options.path}-wal` : null;
+  let checkpointer: WalCheckpointer | undefined;
+  if (walPath !== null) {
+    // Checkpoints run in a worker; the writer's own threshold (default 1000 pages) only as a backstop.
+    db.pragma('wal_autocheckpoint = 20000');
+    checkpointer = startWalCheckpointer(options.path);
+  }
+  const completeBatchTx = db.transaction((items: ReadonlyArray<{ scope: string; key: string }>, at: number) => {
     for (const { scope, key } of items) upsertDone.run(scope, key, instanceId, sessionId, at);
   });
-  let batch: Array<{ scope: string; key: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  type Waiter = { resolve: () => void; reject: (error: unknown) => void };
+  let completes: Array<{ scope: string; key: string } & Waiter> = [];
+  /** Committed completes waiting for the next WAL sync (one sync runs at a time). */
+  let unsynced: Waiter[] = [];
+  let syncing: Promise<void> | undefined;
+  let walFd: number | undefined;
 
-  /** One transaction (and with `full`, one fsync) for every complete() of the current tick. */
+  function syncWal(fd: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Syncs the WAL for every committed complete, again and again while more were committed meanwhile. */
+  function startSync(): void {
+    if (syncing || unsynced.length === 0) return;
+    const waiters = unsynced;
+    unsynced = [];
+    syncing = (async () => {
+      try {
+        // The WAL exists once anything was committed in WAL mode; it stays the same file while open.
+        walFd ??= openSync(walPath as string, 'r');
+        await syncWal(walFd);
+        for (const waiter of waiters) waiter.resolve();
+      } catch (error) {
+        // Mapped: the commit may not be on disk, so none of these keys counts as durably done.
+        for (const waiter of waiters) waiter.reject(error);
+      } finally {
+        syncing = undefined;
+        startSync();
+      }
+    })();
+  }
+
+  /** One transaction for every complete() of the current tick; with `full`, one sync for them. */
   function flushCompletes(): void {
-    const items = batch;
-    batch = [];
+    const items = completes;
+    completes = [];
+    const viaWalSync = durable && walPath !== null;
     try {
-      if (fsyncCompletes) db.pragma('synchronous = FULL');
+      if (durable && !viaWalSync) db.pragma('synchronous = FULL');
       try {
         completeBatchTx(items, now());
       } finally {
-        if (fsyncCompletes) db.pragma('synchronous = NORMAL');
+        if (durable && !viaWalSync) db.pragma('synchronous = NORMAL');
       }
-      for (const item of items) item.resolve();
     } catch (error) {
       // Mapped to every waiting caller: none of these keys is recorded done.
       for (const item of items) item.reject(error);
+      return;
     }
+    if (!viaWalSync) {
+      for (const item of items) item.resolve();
+      return;
+    }
+    unsynced.push(...items);
+    startSync();
   }
 
   let closing: Promise<void> | undefined;
   const pingStmt = db.prepare('SELECT 1');
 
   return {
-    async claim(scope, key) {
-      return claimTx.immediate(scope, key);
+    claim(scope, key) {
+      if (closing) return Promise.reject(new Error('SQLite dedup store is closed'));
+      return new Promise<ClaimResult>((resolve, reject) => {
+        claims.push({ scope, key, resolve, reject });
+        if (claims.length === 1) setImmediate(flushClaims);
+      });
     },
     complete(scope, key) {
       if (closing) return Promise.reject(new Error('SQLite dedup store is closed'));
-      if (!fsyncCompletes) {
-        upsertDone.run(scope, key, instanceId, sessionId, now());
-        return Promise.resolve();
-      }
       return new Promise<void>((resolve, reject) => {
-        batch.push({ scope, key, resolve, reject });
-        if (batch.length === 1) setImmediate(flushCompletes);
+        completes.push({ scope, key, resolve, reject });
+        if (completes.length === 1) setImmediate(flushCompletes);
       });
     },
     async release(scope, key) {
@@ -285,8 +363,13 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
       pingStmt.get();
     },
     close() {
-      closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        if (batch.length > 0) flushCompletes();
+      closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        if (claims.length > 0) flushClaims();
+        if (completes.length > 0) flushCompletes();
+        while (syncing) await syncing;
+        if (walFd !== undefined) closeSync(walFd);
+        // Before the writer closes, so the writer is the last connection and removes the WAL.
+        await checkpointer?.stop();
         db.close();
       });
       return closing;
