@@ -101,7 +101,8 @@ CREATE TABLE IF NOT EXISTS dedup_keys (
   updated_at INTEGER NOT NULL,
   PRIMARY KEY (scope, key)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS dedup_keys_done_at ON dedup_keys (status, updated_at);
+DROP INDEX IF EXISTS dedup_keys_done_at;
+CREATE INDEX IF NOT EXISTS dedup_keys_done_by_time ON dedup_keys (updated_at) WHERE status = 'done';
 CREATE TABLE IF NOT EXISTS epoch_seq (
   scope TEXT PRIMARY KEY,
   last INTEGER NOT NULL
@@ -158,6 +159,15 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
      ON CONFLICT (scope, key) DO UPDATE SET status = 'in-progress', instance_id = excluded.instance_id,
        session_id = excluded.session_id, lease_until = excluded.lease_until, updated_at = excluded.updated_at`,
   );
+  // Common cases in one B-tree descent: a new key is inserted, a claimed key is updated.
+  const insertNewClaim = db.prepare<[string, string, string, string, number, number]>(
+    `INSERT INTO dedup_keys (scope, key, status, instance_id, session_id, lease_until, updated_at)
+     VALUES (?, ?, 'in-progress', ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+  );
+  const markDone = db.prepare<[string, string, number, string, string]>(
+    `UPDATE dedup_keys SET status = 'done', instance_id = ?, session_id = ?, lease_until = 0, updated_at = ?
+     WHERE scope = ? AND key = ?`,
+  );
   const upsertDone = db.prepare<[string, string, string, string, number]>(
     `INSERT INTO dedup_keys (scope, key, status, instance_id, session_id, lease_until, updated_at)
      VALUES (?, ?, 'done', ?, ?, 0, ?)
@@ -197,6 +207,7 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
   const deleteGoneInstance = db.prepare<[string, number]>('DELETE FROM instances WHERE instance_id = ? AND last_seen = ?');
 
   function claimOne(scope: string, key: string, at: number): ClaimResult {
+    if (insertNewClaim.run(scope, key, instanceId, sessionId, at + leaseMs, at).changes === 1) return { status: 'new' };
     const row = selectKey.get(scope, key);
     if (row?.status === 'done') return { status: 'duplicate' };
     if (row) {
@@ -248,7 +259,9 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     checkpointer = startWalCheckpointer(options.path);
   }
   const completeBatchTx = db.transaction((items: ReadonlyArray<{ scope: string; key: string }>, at: number) => {
-    for (const { scope, key } of items) upsertDone.run(scope, key, instanceId, sessionId, at);
+    for (const { scope, key } of items) {
+      if (markDone.run(instanceId, sessionId, at, scope, key).changes === 0) upsertDone.run(scope, key, instanceId, sessionId, at);
+    }
   });
   type Waiter = { resolve: () => void; reject: (error: unknown) => void };
   let completes: Array<{ scope: string; key: string } & Waiter> = [];
