@@ -55,6 +55,12 @@ export function toTargetRows(r: BenchResults): TargetRow[] {
       met: atLeast(d.ratios?.sqliteVsBareBatched, 0.9),
     },
     {
+      scenario: 'Reference: subscriber with an in-memory store (nothing durable) vs (b)',
+      measured: `${fmt(d.subscriberWithoutStore, ' ev/s')} = ${fmt(d.ratios?.subscriberWithoutStoreVsBareBatched, '×')}`,
+      target: '—',
+      met: null,
+    },
+    {
       scenario: 'Deduplicating subscriber, Redis (d) vs (a)',
       measured: `${fmt(d.redis, ' ev/s')} = ${fmt(d.ratios?.redisVsBarePerEvent, '×')}`,
       target: '—',

@@ -22,10 +22,27 @@ export interface EmbeddedServerResult extends ServerThroughput {
   inProcess: ServerThroughput;
 }
 
+/** One round of the dedup-overhead scenario: every variant once, back to back (ev/s). */
+export interface OverheadRound {
+  barePerEvent: number;
+  bareBatched: number;
+  subscriberWithoutStore: number | null;
+  sqlite: number | null;
+  sqliteReason?: string;
+  redis: number | null;
+  redisReason?: string;
+  postgres: number | null;
+  postgresReason?: string;
+}
+
+/** Rates are medians over `rounds`; ratios are medians of the per-round ratios. */
 export interface DedupOverheadResult {
   events: number;
   bufferSize: number;
+  rounds: number;
   barePerEvent: number;
+  /** The subscriber with an in-memory store: its own cost, with nothing written durably. */
+  subscriberWithoutStore: number | null;
   bareBatched: number;
   sqlite: number | null;
   sqliteReason?: string;
@@ -38,7 +55,9 @@ export interface DedupOverheadResult {
     sqliteVsBareBatched: number | null;
     redisVsBarePerEvent: number | null;
     postgresVsBarePerEvent: number | null;
+    subscriberWithoutStoreVsBareBatched: number | null;
   };
+  perRound: OverheadRound[];
 }
 
 export interface StoreResult {
