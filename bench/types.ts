@@ -22,10 +22,11 @@ export interface EmbeddedServerResult extends ServerThroughput {
   inProcess: ServerThroughput;
 }
 
-/** One round of the dedup-overhead scenario: every variant once, back to back (ev/s). */
-export interface OverheadRound {
+/** Events/s of every dedup-overhead variant; a store that could not be reached is null with a reason. */
+export interface OverheadRates {
   barePerEvent: number;
   bareBatched: number;
+  /** The subscriber with an in-memory store: its own cost, with nothing written durably. */
   subscriberWithoutStore: number | null;
   sqlite: number | null;
   sqliteReason?: string;
@@ -35,21 +36,14 @@ export interface OverheadRound {
   postgresReason?: string;
 }
 
+/** One round of the dedup-overhead scenario: every variant once, back to back. */
+export type OverheadRound = OverheadRates;
+
 /** Rates are medians over `rounds`; ratios are medians of the per-round ratios. */
-export interface DedupOverheadResult {
+export interface DedupOverheadResult extends OverheadRates {
   events: number;
   bufferSize: number;
   rounds: number;
-  barePerEvent: number;
-  /** The subscriber with an in-memory store: its own cost, with nothing written durably. */
-  subscriberWithoutStore: number | null;
-  bareBatched: number;
-  sqlite: number | null;
-  sqliteReason?: string;
-  redis: number | null;
-  redisReason?: string;
-  postgres: number | null;
-  postgresReason?: string;
   ratios: {
     sqliteVsBarePerEvent: number | null;
     sqliteVsBareBatched: number | null;
