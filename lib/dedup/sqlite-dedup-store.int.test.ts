@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/helpers/wait-for';
 import { runDedupStoreContract } from './dedup-store.contract';
-import { createSqliteDedupStore } from './sqlite-dedup-store';
+import { createSqliteDedupStore, PRUNE_CHUNK_KEYS } from './sqlite-dedup-store';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'subwatch-sqlite-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,6 +66,34 @@ describe('SQLite dedup store specifics', () => {
       timeoutMs: 10_000,
       message: () => `database file to grow past ${emptySize} bytes (now ${statSync(file).size})`,
     });
+    await store.close();
+  });
+
+  it('prunes a large backlog in chunks, letting the event loop run between them', async () => {
+    let clock = 1_700_000_000_000;
+    const store = createSqliteDedupStore({ path: path.join(dir, `${randomUUID()}.db`), now: () => clock });
+    const old = Array.from({ length: PRUNE_CHUNK_KEYS * 3 + 17 }, () => randomUUID());
+    await Promise.all(old.map((key) => store.complete('orders::billing', key)));
+    clock += 60_000;
+    const recent = randomUUID();
+    await store.complete('orders::billing', recent);
+
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      if (!spinning) return;
+      turns += 1;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const removed = await store.prune(new Date(clock - 1));
+    spinning = false;
+
+    expect(removed).toBe(old.length);
+    // Four chunks, so at least three turns of the loop ran while pruning.
+    expect(turns).toBeGreaterThanOrEqual(3);
+    expect(await store.claim('orders::billing', recent)).toEqual({ status: 'duplicate' });
+    expect(await store.claim('orders::billing', old[0] as string)).toEqual({ status: 'new' });
     await store.close();
   });
 

@@ -44,6 +44,9 @@ export interface SqliteDedupStoreOptions {
   now?: () => number;
 }
 
+/** Done keys deleted per transaction by prune() (~2–5 ms each) before it yields to the event loop. */
+export const PRUNE_CHUNK_KEYS = 2_000;
+
 interface KeyRow {
   status: 'in-progress' | 'done';
   instance_id: string;
@@ -178,7 +181,11 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     `DELETE FROM dedup_keys WHERE scope = ? AND key = ? AND status = 'in-progress'
        AND instance_id = ? AND session_id = ?`,
   );
-  const pruneDone = db.prepare<[number]>("DELETE FROM dedup_keys WHERE status = 'done' AND updated_at < ?");
+  // A chunk at a time: one DELETE of a week's keys would hold the event loop for seconds.
+  const pruneChunk = db.prepare<[number, number]>(
+    `DELETE FROM dedup_keys WHERE (scope, key) IN
+       (SELECT scope, key FROM dedup_keys WHERE status = 'done' AND updated_at < ? LIMIT ?)`,
+  );
   const nextEpochSeq = db.prepare<[string], { last: number }>(
     `INSERT INTO epoch_seq (scope, last) VALUES (?, 1)
      ON CONFLICT (scope) DO UPDATE SET last = last + 1 RETURNING last`,
@@ -354,7 +361,15 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
       return selectEpochs.all(scope, Math.max(0, Math.floor(limit))).map(toEpochRecord);
     },
     async prune(olderThan) {
-      return pruneDone.run(olderThan.getTime()).changes;
+      let removed = 0;
+      for (;;) {
+        if (closing) return removed;
+        const changes = pruneChunk.run(olderThan.getTime(), PRUNE_CHUNK_KEYS).changes;
+        removed += changes;
+        if (changes < PRUNE_CHUNK_KEYS) return removed;
+        // Deliveries go on between chunks.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
     async heartbeat(beat) {
       const parsed = instanceHeartbeatSchema.parse(beat);
