@@ -3,6 +3,7 @@
 import type { Epoch } from '@/lib/api/schemas';
 
 import { formatDuplicateCauses } from '../charts/duplicates-series';
+import { END_KIND_LABEL, toEndKind, toEndReasonDetail, type EpochEndKind } from './end-reason';
 import { formatClock, formatCount, formatDuration, formatExact, formatRelative } from '../format';
 import { useNow } from '../hooks/use-now';
 
@@ -11,6 +12,29 @@ function Num({ value, title }: { value: number; title?: string }) {
     <td className={`num${value === 0 ? ' muted' : ''}`} title={title ?? formatExact(value)}>
       {formatCount(value)}
     </td>
+  );
+}
+
+const KIND_TONE: Record<EpochEndKind, string> = {
+  open: 'ok',
+  forced: 'info',
+  'demo-fault': 'off',
+  lost: 'warn',
+  stopped: 'off',
+  unrecorded: 'off',
+};
+
+/** The kind as a chip, then the rest of the reason on one line; the full reason is the tooltip. */
+function EndReason({ kind, reason }: { kind: EpochEndKind; reason: string | null }) {
+  if (kind === 'open') return <span className="muted">—</span>;
+  const detail = toEndReasonDetail(kind, reason);
+  return (
+    <span className="end-reason" title={reason ?? END_KIND_LABEL[kind]}>
+      <span className={`chip chip-${KIND_TONE[kind]}`} data-testid="end-kind" data-kind={kind}>
+        {END_KIND_LABEL[kind]}
+      </span>
+      {detail && <span className="end-reason-detail">{detail}</span>}
+    </span>
   );
 }
 
@@ -34,8 +58,10 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
           </tr>
         </thead>
         <tbody>
-          {epochs.map((e) => {
+          {epochs.map((e, i) => {
             const ended = e.endedAt ? Date.parse(e.endedAt) : now;
+            // Newest first: any row after the first has a newer epoch.
+            const kind = toEndKind(e, i > 0);
             return (
               <tr key={e.epoch} data-testid="epoch-row" data-epoch={e.epoch}>
                 <td className="mono">#{e.epoch}</td>
@@ -51,7 +77,9 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
                     <span className="chip chip-ok">open</span>
                   )}
                 </td>
-                <td className="cell-reason">{e.endReason ?? <span className="muted">—</span>}</td>
+                <td className="cell-reason">
+                  <EndReason kind={kind} reason={e.endReason} />
+                </td>
                 <Num value={e.received} />
                 <Num value={e.delivered} />
                 <Num

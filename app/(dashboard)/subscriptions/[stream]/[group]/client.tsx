@@ -1,21 +1,27 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 
 import { RequireRead } from '@/components/auth/require-read';
 import { ChartBarDuplicates } from '@/components/charts/chart-bar-duplicates';
-import { toDuplicatesSeries } from '@/components/charts/duplicates-series';
+import { describeDuplicatesChart, toDuplicatesSeries } from '@/components/charts/duplicates-series';
 import { LiveCharts } from '@/components/charts/live-charts';
+import { ReconnectTimeline } from '@/components/charts/reconnect-timeline';
+import { toReconnectTimeline } from '@/components/charts/reconnect-timeline-series';
 import { EpochsTable } from '@/components/epochs/epochs-table';
 import { formatCount, formatExact, formatPosition, formatRate } from '@/components/format';
 import { ApiError } from '@/components/hooks/api-client';
 import { useEpochs } from '@/components/hooks/use-epochs';
+import { useLiveFreshness } from '@/components/hooks/use-live-freshness';
+import { useNow } from '@/components/hooks/use-now';
 import { useSubscription } from '@/components/hooks/use-subscription';
 import { LiveBanner } from '@/components/layout/live-banner';
+import { StaleMark } from '@/components/layout/stale-mark';
 import { ParkForm } from '@/components/parked/park-form';
 import { ParkedBrowser } from '@/components/parked/parked-browser';
 import { RecentActions } from '@/components/parked/recent-actions';
+import { InstancesCard } from '@/components/instances/instances-card';
 import { ConnectionsTable } from '@/components/subscriptions/connections-table';
 import { HealthBadge } from '@/components/subscriptions/health-badge';
 import { ReconnectButton } from '@/components/subscriptions/reconnect-button';
@@ -29,7 +35,7 @@ import type { SubscriptionDetail } from '@/lib/api/schemas';
 
 type Props = { stream: string; group: string };
 
-function Heading({ stream, group, detail }: Props & { detail?: SubscriptionDetail }) {
+function Heading({ stream, group, detail, staleMark }: Props & { detail?: SubscriptionDetail; staleMark?: ReactNode }) {
   const summary = detail?.summary;
   return (
     <div className="page-heading page-heading-split">
@@ -44,6 +50,7 @@ function Heading({ stream, group, detail }: Props & { detail?: SubscriptionDetai
             {group}
           </span>
           {summary && <HealthBadge health={summary.health} />}
+          {staleMark}
         </h1>
         <p className="muted">
           Group <strong className="text">{group}</strong> on stream <strong className="text mono">{stream}</strong>
@@ -70,11 +77,11 @@ function Reasons({ detail }: { detail: SubscriptionDetail }) {
   );
 }
 
-function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail; openEpochDuplicates: number | null }) {
+function Counters({ detail, openEpochDuplicates, stale }: { detail: SubscriptionDetail; openEpochDuplicates: number | null; stale: boolean }) {
   const sub = detail.summary.subscriber;
   if (!sub) return null;
   return (
-    <div className="stats-row" data-testid="proxy-counters">
+    <div className={`stats-row${stale ? ' is-stale' : ''}`} data-testid="proxy-counters" data-stale={stale}>
       <Stat label="Received" value={formatExact(sub.received)} testId="stat-received" />
       <Stat label="Delivered" value={formatExact(sub.delivered)} testId="stat-delivered" />
       <Stat
@@ -88,7 +95,7 @@ function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail;
   );
 }
 
-function ServerStats({ detail }: { detail: SubscriptionDetail }) {
+function ServerStats({ detail, stale }: { detail: SubscriptionDetail; stale: boolean }) {
   const s = detail.summary;
   const rows: [string, string, string?][] = [
     ['Status', s.status],
@@ -101,7 +108,7 @@ function ServerStats({ detail }: { detail: SubscriptionDetail }) {
     ['Last known', formatPosition(s.lastKnown)],
   ];
   return (
-    <dl className="kv-grid" data-testid="server-stats">
+    <dl className={`kv-grid${stale ? ' is-stale' : ''}`} data-testid="server-stats" data-stale={stale}>
       {rows.map(([label, value, title]) => (
         <div key={label} className="kv">
           <dt>{label}</dt>
@@ -116,9 +123,17 @@ function ServerStats({ detail }: { detail: SubscriptionDetail }) {
 
 function Detail({ stream, group }: Props) {
   const detail = useSubscription(stream, group);
+  const freshness = useLiveFreshness();
+  // Numbers are polled while the stream is down: "as of" is their last update, snapshot or poll.
+  const staleMark = freshness.reason && detail.data && (
+    <StaleMark reason={freshness.reason} asOf={detail.dataUpdatedAt} note="Numbers are polled every few seconds meanwhile." />
+  );
   const epochs = useEpochs(stream, group, 50);
   const epochList = useMemo(() => epochs.data?.epochs ?? [], [epochs.data]);
   const series = useMemo(() => toDuplicatesSeries(epochList, 30), [epochList]);
+  // The open epoch grows to "now": redraw the track every 5 s.
+  const now = useNow(5000);
+  const timeline = useMemo(() => toReconnectTimeline(epochList, now), [epochList, now]);
   const openEpoch = epochList.find((e) => e.endedAt === null) ?? null;
 
   if (detail.error instanceof ApiError && detail.error.status === 404) {
@@ -140,7 +155,7 @@ function Detail({ stream, group }: Props) {
   const data = detail.data;
   return (
     <>
-      <Heading stream={stream} group={group} detail={data} />
+      <Heading stream={stream} group={group} detail={data} staleMark={staleMark} />
       <LiveBanner fetchError={detail.error ?? epochs.error} />
       {detail.error && !(detail.error instanceof ApiError && detail.error.code === 'NETWORK') && (
         <Banner tone="error">Could not load this subscription: {detail.error.message}</Banner>
@@ -148,16 +163,20 @@ function Detail({ stream, group }: Props) {
       {data ? (
         <>
           <Reasons detail={data} />
-          <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} />
-          {data.summary.subscriber && <SubscriberCondition subscriber={data.summary.subscriber} />}
+          <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} stale={freshness.stale} />
+          {data.summary.subscriber && (
+            <div className={freshness.stale ? 'is-stale' : undefined}>
+              <SubscriberCondition subscriber={data.summary.subscriber} />
+            </div>
+          )}
           <LiveCharts stream={stream} group={group} proxied={data.summary.proxied} />
           <div className="grid-2 grid-chart">
-            <Card title="Server" description="As reported by the server, polled every second.">
-              <ServerStats detail={data} />
+            <Card title="Server" description="As reported by the server, polled every second." actions={staleMark}>
+              <ServerStats detail={data} stale={freshness.stale} />
             </Card>
             <Card
               title="Duplicates suppressed per reconnect"
-              description="One bar per epoch (connection): redelivered events subwatch had already processed. The lighter bar is the current epoch."
+              description={describeDuplicatesChart(series)}
             >
               {data.summary.proxied ? (
                 series.length > 0 ? (
@@ -170,6 +189,19 @@ function Detail({ stream, group }: Props) {
               )}
             </Card>
           </div>
+          {data.summary.proxied && (
+            <Card
+              title="Reconnect timeline"
+              description="Each epoch (connection) on a time axis, the right edge coloured by how it ended; hatched: disconnected. Hover or focus an epoch for its details."
+              testId="timeline-card"
+            >
+              {timeline ? (
+                <ReconnectTimeline timeline={timeline} />
+              ) : (
+                <p className="muted pad">{epochs.isPending ? 'Loading…' : 'No epochs recorded yet.'}</p>
+              )}
+            </Card>
+          )}
           <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} />
           <div className="grid-2">
             <Card
@@ -187,6 +219,7 @@ function Detail({ stream, group }: Props) {
               {epochList.length > 0 ? <EpochsTable epochs={epochList} /> : <p className="muted pad">No epochs recorded yet.</p>}
             </Card>
           )}
+          <InstancesCard stream={stream} group={group} proxied={data.summary.proxied} />
           <Card title="Connections" description="Consumers connected to this group, as the server sees them.">
             <ConnectionsTable connections={data.connections} />
           </Card>
