@@ -1,5 +1,7 @@
 'use client';
 
+import { useState } from 'react';
+
 import type { Epoch } from '@/lib/api/schemas';
 
 import { formatDuplicateCauses } from '../charts/duplicates-series';
@@ -38,10 +40,16 @@ function EndReason({ kind, reason }: { kind: EpochEndKind; reason: string | null
   );
 }
 
-/** One row per connection epoch, newest first. */
+/** Rows shown before "Show all": the recent reconnects; the timeline above shows the rest at a glance. */
+const COLLAPSED_ROWS = 10;
+
+/** One row per connection epoch, newest first; the newest ten until the operator asks for all. */
 export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
   const now = useNow(5000);
+  const [expanded, setExpanded] = useState(false);
+  const shown = expanded ? epochs : epochs.slice(0, COLLAPSED_ROWS);
   return (
+    <>
     <div className="table-scroll">
       <table className="table table-compact" data-testid="epochs-table">
         <thead>
@@ -58,7 +66,7 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
           </tr>
         </thead>
         <tbody>
-          {epochs.map((e, i) => {
+          {shown.map((e, i) => {
             const ended = e.endedAt ? Date.parse(e.endedAt) : now;
             // Newest first: any row after the first has a newer epoch.
             const kind = toEndKind(e, i > 0);
@@ -98,5 +106,13 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
         </tbody>
       </table>
     </div>
+    {epochs.length > COLLAPSED_ROWS && (
+      <div className="table-more">
+        <button type="button" className="link-button" onClick={() => setExpanded((v) => !v)} data-testid="epochs-toggle">
+          {expanded ? `Show the newest ${COLLAPSED_ROWS}` : `Show all ${epochs.length} epochs`}
+        </button>
+      </div>
+    )}
+    </>
   );
 }

@@ -46,7 +46,7 @@ export function InstancesTable({ instances }: { instances: GroupInstances }) {
                   </span>
                 )}
                 <span className="muted instance-host">
-                  {r.host} · pid {r.pid} · up since {formatRelative(r.startedAt, now).replace(/ ago$/, '')}
+                  {r.host} · pid {r.pid} · started {formatRelative(r.startedAt, now)}
                 </span>
               </td>
               <td>

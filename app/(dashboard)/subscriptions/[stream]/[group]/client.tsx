@@ -102,10 +102,9 @@ function ServerStats({ detail, stale }: { detail: SubscriptionDetail; stale: boo
     ['Connections', formatCount(s.connections)],
     ['In flight / buffer', `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}`],
     ['Parked', formatCount(s.parked), formatExact(s.parked)],
-    ['Uncheckpointed', formatCount(s.behind), `${formatExact(s.behind)} events after the last checkpoint: a server restart would redeliver them`],
-    ['Rate', `${formatRate(s.ratePerSecond)} /s`],
     ['Last checkpointed', formatPosition(s.lastCheckpointed)],
     ['Last known', formatPosition(s.lastKnown)],
+    ['Rate', `${formatRate(s.ratePerSecond)} /s`],
   ];
   return (
     <dl className={`kv-grid${stale ? ' is-stale' : ''}`} data-testid="server-stats" data-stale={stale}>
@@ -118,6 +117,30 @@ function ServerStats({ detail, stale }: { detail: SubscriptionDetail; stale: boo
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * "Events since last checkpoint": what a server restart or a group reload would redeliver
+ * (DESIGN.md §10 uses it against duplicates suppressed). Unknown for `$all` groups, whose
+ * positions are log bytes, and before the first checkpoint.
+ */
+function SinceCheckpoint({ summary, stale }: { summary: SubscriptionDetail['summary']; stale: boolean }) {
+  const { behind, stream, proxied } = summary;
+  return (
+    <div className={`since-checkpoint${stale ? ' is-stale' : ''}`} data-testid="since-checkpoint" data-value={behind ?? ''}>
+      <div className="since-checkpoint-label">Events since last checkpoint</div>
+      <div className="since-checkpoint-value num-text" title={behind === null ? undefined : formatExact(behind)}>
+        {behind === null ? '—' : `${formatCount(behind)} event${behind === 1 ? '' : 's'}`}
+      </div>
+      <p className="muted since-checkpoint-note">
+        {behind === null
+          ? stream === '$all'
+            ? 'Not known for $all groups: their positions are log positions, not event counts.'
+            : 'Not known yet: the group has not written a checkpoint.'
+          : `What a server restart or a group reload would redeliver${proxied ? '; subwatch suppresses them as duplicates' : ''}.`}
+      </p>
+    </div>
   );
 }
 
@@ -173,6 +196,7 @@ function Detail({ stream, group }: Props) {
           <div className="grid-2 grid-chart">
             <Card title="Server" description="As reported by the server, polled every second." actions={staleMark}>
               <ServerStats detail={data} stale={freshness.stale} />
+              <SinceCheckpoint summary={data.summary} stale={freshness.stale} />
             </Card>
             <Card
               title="Duplicates suppressed per reconnect"
