@@ -13,6 +13,8 @@ test.describe('instances', () => {
     const { self } = instancesResponseSchema.parse(await response.json());
 
     await loginWithLink(page);
+    // The overview notes how many instances share the store.
+    await expect(page.getByText(/proxied by subwatch \(1 instance\)/)).toBeVisible();
     await page.goto(pagePath);
     const card = page.getByTestId('instances-card');
     const rows = card.getByTestId('instance-row');

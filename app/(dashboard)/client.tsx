@@ -6,9 +6,11 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import { RequireRead } from '@/components/auth/require-read';
 import { formatClock } from '@/components/format';
 import { isNetworkError } from '@/components/hooks/api-client';
+import { useInstances } from '@/components/hooks/use-instances';
 import { useLiveFreshness } from '@/components/hooks/use-live-freshness';
 import { useLiveStatus } from '@/components/hooks/use-live-stream';
 import { useSubscriptions } from '@/components/hooks/use-subscriptions';
+import { describeInstances } from '@/components/instances/group-instances';
 import { LiveBanner } from '@/components/layout/live-banner';
 import { StaleMark } from '@/components/layout/stale-mark';
 import { SubscriptionsTable } from '@/components/subscriptions/subscriptions-table';
@@ -126,10 +128,12 @@ function Overview() {
   const subscriptions = useMemo(() => data?.subscriptions ?? [], [data]);
   const rows = useMemo(() => applyView(subscriptions, view), [subscriptions, view]);
   const proxied = subscriptions.filter((s) => s.proxied).length;
+  const instances = useInstances();
+  const onInstances = instances.data ? describeInstances(instances.data.instances) : null;
   const subtitle = data
     ? `${subscriptions.length} group${subscriptions.length === 1 ? '' : 's'} on the server, ${proxied} proxied by subwatch${
-        live.lastSnapshotAt ? ` · updated ${formatClock(live.lastSnapshotAt)}` : ''
-      }`
+        onInstances ? ` (${onInstances})` : ''
+      }${live.lastSnapshotAt ? ` · updated ${formatClock(live.lastSnapshotAt)}` : ''}`
     : undefined;
 
   return (

@@ -1,4 +1,4 @@
-import type { GroupTotals, InstanceGroup, InstancesResponse, InstanceState } from '@/lib/api/schemas';
+import type { GroupTotals, Instance, InstanceGroup, InstancesResponse, InstanceState } from '@/lib/api/schemas';
 
 /** One instance's view of one group: who it is, whether it still beats, and its counters. */
 export interface GroupInstanceRow {
@@ -44,4 +44,15 @@ export function toGroupInstances(response: InstancesResponse, stream: string, gr
   rows.sort((a, b) => stateOrder[a.state] - stateOrder[b.state] || (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
   const totals = response.groups.find((t) => t.stream === stream && t.group === group) ?? null;
   return { rows, totals };
+}
+
+/**
+ * The overview's compact instances note: "1 instance", "3 instances", "3 instances, 1 stale";
+ * null when none heartbeats into the store (yet).
+ */
+export function describeInstances(instances: readonly Pick<Instance, 'state'>[]): string | null {
+  if (instances.length === 0) return null;
+  const stale = instances.filter((i) => i.state === 'stale').length;
+  const count = `${instances.length} instance${instances.length === 1 ? '' : 's'}`;
+  return stale > 0 ? `${count}, ${stale} stale` : count;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Instance, InstanceGroup, InstancesResponse } from '@/lib/api/schemas';
 
-import { toGroupInstances } from './group-instances';
+import { describeInstances, toGroupInstances } from './group-instances';
 
 function group(stream: string, name: string, delivered: number): InstanceGroup {
   return { stream, group: name, state: 'live', epoch: 3, received: delivered + 1, delivered, duplicatesSuppressed: 1, parked: 0 };
@@ -52,5 +52,17 @@ describe('toGroupInstances', () => {
 
   it('has no rows and no totals for a group no instance reports (same group name on another stream included)', () => {
     expect(toGroupInstances(response, 'payments', 'billing')).toEqual({ rows: [], totals: null });
+  });
+});
+
+describe('describeInstances', () => {
+  it('counts the instances and names the stale ones', () => {
+    expect(describeInstances([{ state: 'live' }])).toBe('1 instance');
+    expect(describeInstances([{ state: 'live' }, { state: 'live' }, { state: 'live' }])).toBe('3 instances');
+    expect(describeInstances([{ state: 'live' }, { state: 'stale' }, { state: 'live' }])).toBe('3 instances, 1 stale');
+  });
+
+  it('is null when no instance heartbeats', () => {
+    expect(describeInstances([])).toBeNull();
   });
 });
