@@ -38,6 +38,10 @@ test.describe('subscription page', () => {
     const forced = page.locator('[data-testid="timeline-segment"][data-kind="forced"]').last();
     await forced.focus();
     await expect(page.getByTestId('timeline-detail')).toContainText(/Epoch #\d+ · .* ended: forced reconnect by .* duplicates? suppressed/);
+    // Arrow keys move along the track: the next epoch is the connection that followed.
+    const forcedEpoch = Number(await forced.getAttribute('data-epoch'));
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('timeline-detail')).toContainText(`Epoch #${forcedEpoch + 1} · `);
     // The chart draws one bar per epoch.
     await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(Number(await chart.getAttribute('data-bars')));
     // The subscriber's suppressed duplicates by cause: one count per cause.

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 
 import { END_KIND_LABEL } from '../epochs/end-reason';
 import { formatClock, formatCount, formatDuration, formatExact } from '../format';
@@ -32,10 +32,20 @@ function describe(s: TimelineSegment): string {
 export function ReconnectTimeline({ timeline }: { timeline: Timeline }) {
   const [selected, setSelected] = useState<number | null>(null);
   const current = timeline.segments.find((s) => s.epoch === selected) ?? timeline.segments.at(-1)!;
+  // One tab stop for the whole track (the described epoch); arrow keys move between epochs.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = { ArrowLeft: -1, ArrowRight: 1, Home: -Infinity, End: Infinity }[event.key];
+    if (step === undefined) return;
+    event.preventDefault();
+    const buttons = [...event.currentTarget.querySelectorAll<HTMLButtonElement>('button')];
+    const at = buttons.findIndex((b) => b === document.activeElement);
+    const next = Math.max(0, Math.min(buttons.length - 1, (at === -1 ? buttons.length - 1 : at) + step));
+    buttons[next]?.focus();
+  };
   const kinds = new Set(timeline.segments.map((s) => s.kind));
   return (
     <div className="timeline" data-testid="reconnect-timeline" data-segments={timeline.segments.length} data-ends={timeline.ends}>
-      <div className="timeline-track" role="list" aria-label="Epochs on a time axis" onMouseLeave={() => setSelected(null)}>
+      <div className="timeline-track" role="group" aria-label="Epochs on a time axis, oldest first (arrow keys move)" onMouseLeave={() => setSelected(null)} onKeyDown={onKeyDown}>
         {timeline.gaps.map((g) => (
           <span
             key={`gap-${g.from}`}
@@ -49,7 +59,7 @@ export function ReconnectTimeline({ timeline }: { timeline: Timeline }) {
           <button
             key={s.epoch}
             type="button"
-            role="listitem"
+            tabIndex={s.epoch === current.epoch ? 0 : -1}
             className={`timeline-segment timeline-${s.kind}${s.epoch === selected ? ' timeline-selected' : ''}`}
             style={{ left: `${s.left}%`, width: `${s.width}%` }}
             title={describe(s)}
