@@ -95,21 +95,28 @@ function Counters({ detail, openEpochDuplicates, stale }: { detail: Subscription
   );
 }
 
+/** A position longer than this ($all: "C:…/P:…") gets a full-width row instead of wrapping in a half. */
+const SHORT_POSITION = 12;
+
 function ServerStats({ detail, stale }: { detail: SubscriptionDetail; stale: boolean }) {
   const s = detail.summary;
-  const rows: [string, string, string?][] = [
-    ['Status', s.status],
-    ['Connections', formatCount(s.connections)],
-    ['In flight / buffer', `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}`],
-    ['Parked', formatCount(s.parked), formatExact(s.parked)],
-    ['Last checkpointed', formatPosition(s.lastCheckpointed)],
-    ['Last known', formatPosition(s.lastKnown)],
-    ['Rate', `${formatRate(s.ratePerSecond)} /s`],
+  const checkpointed = formatPosition(s.lastCheckpointed);
+  const known = formatPosition(s.lastKnown);
+  const widePositions = checkpointed.length > SHORT_POSITION || known.length > SHORT_POSITION;
+  const rows: { label: string; value: string; title?: string; wide?: boolean }[] = [
+    { label: 'Status', value: s.status },
+    { label: 'Connections', value: formatCount(s.connections) },
+    { label: 'In flight / buffer', value: `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}` },
+    { label: 'Parked', value: formatCount(s.parked), title: formatExact(s.parked) },
+    ...(widePositions ? [{ label: 'Rate', value: `${formatRate(s.ratePerSecond)} /s` }] : []),
+    { label: 'Last checkpointed', value: checkpointed, wide: widePositions },
+    { label: 'Last known', value: known, wide: widePositions },
+    ...(widePositions ? [] : [{ label: 'Rate', value: `${formatRate(s.ratePerSecond)} /s` }]),
   ];
   return (
     <dl className={`kv-grid${stale ? ' is-stale' : ''}`} data-testid="server-stats" data-stale={stale}>
-      {rows.map(([label, value, title]) => (
-        <div key={label} className="kv">
+      {rows.map(({ label, value, title, wide }) => (
+        <div key={label} className={`kv${wide ? ' kv-wide' : ''}`}>
           <dt>{label}</dt>
           <dd className="num-text" title={title}>
             {value}
