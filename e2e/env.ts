@@ -6,3 +6,9 @@ export const E2E_TOKEN = 'e2e-token-0123456789';
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3210);
 export const DEMO_STREAM = 'demo-orders';
 export const DEMO_GROUP = 'demo-billing';
+/** The e2e sink receiver (e2e/sink-receiver.ts) that the e2e config file's webhooks point at. */
+export const E2E_SINK_PORT = Number(process.env.E2E_SINK_PORT ?? E2E_PORT + 1);
+/** Groups of the e2e config file (e2e/e2e-config.ts). */
+export const HELD_GROUP = 'e2e-held';
+export const REJECTED_GROUP = 'e2e-rejected';
+export const REJECT_BODY = 'order rejected by the e2e downstream service';

@@ -22,7 +22,9 @@ test.describe('subscription page', () => {
     await expect(chart).toBeVisible();
     await expect(rows.first()).toBeVisible();
     const barsBefore = Number(await chart.getAttribute('data-bars'));
-    const rowsBefore = await rows.count();
+    // The table lists the newest epochs first (the newest ten until "Show all").
+    const newestEpoch = async () => Number(await rows.first().getAttribute('data-epoch'));
+    const newestBefore = await newestEpoch();
 
     const button = page.getByTestId('force-reconnect');
     await expect(button).toBeEnabled();
@@ -30,8 +32,16 @@ test.describe('subscription page', () => {
     await expect(page.getByTestId('reconnect-outcome')).toContainText('Reconnect requested');
 
     await expect.poll(async () => Number(await chart.getAttribute('data-bars')), { timeout: 20_000 }).toBeGreaterThan(barsBefore);
-    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(rowsBefore);
+    await expect.poll(newestEpoch, { timeout: 20_000 }).toBeGreaterThan(newestBefore);
     await expect(page.getByTestId('epochs-table')).toContainText(/forced reconnect/i);
+    // The reconnect timeline shows that epoch's end as a forced reconnect, with its details on focus.
+    const forced = page.locator('[data-testid="timeline-segment"][data-kind="forced"]').last();
+    await forced.focus();
+    await expect(page.getByTestId('timeline-detail')).toContainText(/Epoch #\d+ · .* ended: forced reconnect by .* duplicates? suppressed/);
+    // Arrow keys move along the track: the next epoch is the connection that followed.
+    const forcedEpoch = Number(await forced.getAttribute('data-epoch'));
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('timeline-detail')).toContainText(`Epoch #${forcedEpoch + 1} · `);
     // The chart draws one bar per epoch.
     await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(Number(await chart.getAttribute('data-bars')));
     // The subscriber's suppressed duplicates by cause: one count per cause.
@@ -51,6 +61,11 @@ test.describe('subscription page', () => {
     await expect(chart.locator('.chart-legend-value').first()).toHaveText(/\/s$/);
     await expect(page.getByTestId('backlog-chart').locator('.recharts-line-curve')).toHaveCount(2);
     await expect(page.getByTestId('buffer-chart').locator('.recharts-line-curve')).toHaveCount(2);
+    // Events since the last checkpoint: what a restart would redeliver (a stream group: a count).
+    const since = page.getByTestId('since-checkpoint');
+    await expect(since).toContainText('Events since last checkpoint');
+    await expect(since).toContainText(/\d+ events?/);
+    await expect(since).toContainText('What a server restart or a group reload would redeliver');
     await saveScreenshot(page, testInfo, 'subscription-live-charts');
   });
 

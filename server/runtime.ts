@@ -20,6 +20,8 @@ import { ConfigFileError, type SubwatchConfigFile } from '../lib/config/proxies-
 import type { Config } from '../lib/config/schema';
 import { checkDedupStore, type DedupStore } from '../lib/dedup/dedup-store';
 import { createDedupPruner } from '../lib/dedup/dedup-pruner';
+import { createCheckpointGapReader } from '../lib/esdb/checkpoint-gap';
+import { createEsdbSubscriptionSource } from '../lib/esdb/esdb-subscription-source';
 import { AppError } from '../lib/errors';
 import { toGroupTotals } from '../lib/instances/group-totals';
 import { createInstanceHeartbeat } from '../lib/instances/instance-heartbeat';
@@ -45,6 +47,7 @@ import { createFaultProxy, type FaultProxy } from './chaos/fault-proxy';
 import { startConfiguredProxies, toPruneRetentionMs } from './configured-proxies';
 import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
 import { createDemoProducer, type DemoProducer } from './demo/demo-producer';
+import { labelDemoFaultDrops } from './demo/demo-fault-source';
 import { createFaultSchedule } from './demo/fault-schedule';
 import { FRAUD_CHECK_GROUP } from './demo/fraud-check';
 import { startFraudCheckDemo } from './demo/fraud-check-demo';
@@ -313,8 +316,11 @@ async function startDemo(options: {
 
   const consumer = createDemoConsumer();
   const ref = { stream: DEMO_STREAM, group: DEMO_GROUP };
+  const schedule = createFaultSchedule({ proxy, intervalMs: config.demo.faultIntervalMs, logger: log });
   const subscriber = createDeduplicatingSubscriber(instrumentSubscriberOptions(options.metrics, {
-    client: proxiedClient,
+    // Drops the fault schedule causes end their epoch with a reason that names the demo fault.
+    source: labelDemoFaultDrops(createEsdbSubscriptionSource(proxiedClient), (at) => schedule.isFaultDrop(at)),
+    getCheckpointGap: createCheckpointGapReader(proxiedClient, DEMO_STREAM, DEMO_GROUP),
     stream: DEMO_STREAM,
     group: DEMO_GROUP,
     bufferSize: 10,
@@ -330,7 +336,6 @@ async function startDemo(options: {
 
   const producer: DemoProducer = createDemoProducer({ client, stream: DEMO_STREAM, logger: log });
   producer.start();
-  const schedule = createFaultSchedule({ proxy, intervalMs: config.demo.faultIntervalMs, logger: log });
   schedule.start();
 
   return {

@@ -1,14 +1,18 @@
 'use client';
 
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 
 import { RequireRead } from '@/components/auth/require-read';
 import { formatClock } from '@/components/format';
 import { isNetworkError } from '@/components/hooks/api-client';
+import { useInstances } from '@/components/hooks/use-instances';
+import { useLiveFreshness } from '@/components/hooks/use-live-freshness';
 import { useLiveStatus } from '@/components/hooks/use-live-stream';
 import { useSubscriptions } from '@/components/hooks/use-subscriptions';
+import { describeInstances } from '@/components/instances/group-instances';
 import { LiveBanner } from '@/components/layout/live-banner';
+import { StaleMark } from '@/components/layout/stale-mark';
 import { SubscriptionsTable } from '@/components/subscriptions/subscriptions-table';
 import {
   applyView,
@@ -25,10 +29,13 @@ import type { SubscriptionSummary } from '@/lib/api/schemas';
 
 import { parseOverviewParams, serializeOverviewParams } from './search-params';
 
-function PageHeading({ subtitle }: { subtitle?: string }) {
+function PageHeading({ subtitle, staleMark }: { subtitle?: string; staleMark?: ReactNode }) {
   return (
     <div className="page-heading">
-      <h1>Persistent subscriptions</h1>
+      <h1 className="title-with-badge">
+        <span className="title-text">Persistent subscriptions</span>
+        {staleMark}
+      </h1>
       <p className="muted" aria-live="off">
         {subtitle ?? '\u00a0'}
       </p>
@@ -111,21 +118,27 @@ function useOverviewView(): [OverviewView, (patch: Partial<OverviewView>) => voi
 }
 
 function Overview() {
-  const { data, error, isPending } = useSubscriptions();
+  const { data, error, isPending, dataUpdatedAt } = useSubscriptions();
   const live = useLiveStatus();
+  const freshness = useLiveFreshness();
+  const staleMark = freshness.reason && data && (
+    <StaleMark reason={freshness.reason} asOf={dataUpdatedAt} note="Numbers are polled every few seconds meanwhile; sparklines pause." />
+  );
   const [view, update, sortBy] = useOverviewView();
   const subscriptions = useMemo(() => data?.subscriptions ?? [], [data]);
   const rows = useMemo(() => applyView(subscriptions, view), [subscriptions, view]);
   const proxied = subscriptions.filter((s) => s.proxied).length;
+  const instances = useInstances();
+  const onInstances = instances.data ? describeInstances(instances.data.instances) : null;
   const subtitle = data
     ? `${subscriptions.length} group${subscriptions.length === 1 ? '' : 's'} on the server, ${proxied} proxied by subwatch${
-        live.lastSnapshotAt ? ` · updated ${formatClock(live.lastSnapshotAt)}` : ''
-      }`
+        onInstances ? ` (${onInstances})` : ''
+      }${live.lastSnapshotAt ? ` · updated ${formatClock(live.lastSnapshotAt)}` : ''}`
     : undefined;
 
   return (
     <>
-      <PageHeading subtitle={subtitle} />
+      <PageHeading subtitle={subtitle} staleMark={staleMark} />
       <LiveBanner fetchError={error} />
       {error && !isNetworkError(error) && <Banner tone="error">Could not load subscriptions: {error.message}</Banner>}
       <Card>
@@ -140,6 +153,7 @@ function Overview() {
           <>
             <Toolbar view={view} onChange={update} subscriptions={subscriptions} shown={rows.length} />
             <SubscriptionsTable
+              stale={freshness.stale}
               subscriptions={rows}
               loading={isPending && !data}
               sort={{ key: view.sort, dir: view.dir, onSort: sortBy }}

@@ -45,7 +45,9 @@ export function ChartBarDuplicates({ data }: { data: DuplicatesPoint[] }) {
               <Cell
                 key={point.epoch}
                 // A zero stays visible as a thin neutral baseline mark: the epoch happened, nothing was suppressed.
-                fill={point.duplicatesSuppressed === 0 ? 'var(--border)' : point.open ? 'var(--accent-muted)' : 'var(--accent)'}
+                fill={point.duplicatesSuppressed === 0 ? 'var(--muted)' : point.open ? 'var(--accent-muted)' : 'var(--accent)'}
+                // The zero mark stays visible on dark backgrounds too, but quieter than a real bar.
+                fillOpacity={point.duplicatesSuppressed === 0 ? 0.45 : 1}
               />
             ))}
           </Bar>

@@ -45,3 +45,16 @@ export function toDuplicatesSeries(epochs: readonly Epoch[], maxBars = 30): Dupl
       causes: formatDuplicateCauses(e.duplicatesByCause),
     }));
 }
+
+const CHART_INTRO = 'One bar per epoch (connection): redelivered events subwatch had already processed.';
+
+/**
+ * The chart's caption, describing only marks that are drawn: the fainter bar exists only when the
+ * open epoch suppressed duplicates, the thin grey mark only when an epoch suppressed none.
+ */
+export function describeDuplicatesChart(points: readonly DuplicatesPoint[]): string {
+  const parts = [CHART_INTRO];
+  if (points.some((p) => p.open && p.duplicatesSuppressed > 0)) parts.push('The fainter bar is the current (open) epoch.');
+  if (points.some((p) => p.duplicatesSuppressed === 0)) parts.push('A thin grey mark: none suppressed.');
+  return parts.join(' ');
+}

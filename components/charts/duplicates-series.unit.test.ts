@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Epoch } from '@/lib/api/schemas';
 
-import { formatDuplicateCauses, toDuplicatesSeries } from './duplicates-series';
+import { describeDuplicatesChart, formatDuplicateCauses, toDuplicatesSeries } from './duplicates-series';
 
 function epoch(n: number, duplicatesSuppressed: number, ended = true): Epoch {
   return {
@@ -57,5 +57,24 @@ describe('formatDuplicateCauses', () => {
   it('is empty for an epoch without duplicates or without cause data (older records)', () => {
     expect(formatDuplicateCauses({ reconnect: 0, timeout: 0, reload: 0, replay: 0, other: 0 })).toBe('');
     expect(formatDuplicateCauses(undefined)).toBe('');
+  });
+});
+
+describe('describeDuplicatesChart', () => {
+  const intro = 'One bar per epoch (connection): redelivered events subwatch had already processed.';
+
+  it('mentions the fainter bar only when the open epoch suppressed duplicates', () => {
+    expect(describeDuplicatesChart(toDuplicatesSeries([epoch(2, 3, false), epoch(1, 4)]))).toBe(
+      `${intro} The fainter bar is the current (open) epoch.`,
+    );
+  });
+
+  it('explains the thin grey mark, not a fainter bar, when the open epoch has no duplicates', () => {
+    expect(describeDuplicatesChart(toDuplicatesSeries([epoch(2, 0, false), epoch(1, 4)]))).toBe(`${intro} A thin grey mark: none suppressed.`);
+  });
+
+  it('says nothing about marks that are not drawn', () => {
+    expect(describeDuplicatesChart([])).toBe(intro);
+    expect(describeDuplicatesChart(toDuplicatesSeries([epoch(1, 4)]))).toBe(intro);
   });
 });

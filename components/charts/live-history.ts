@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import type { SubscriptionSummary } from '@/lib/api/schemas';
 
 /** One snapshot of one subscription, as kept client-side for the live charts and sparklines. */
@@ -69,4 +71,64 @@ export function appendSnapshot(
     next.set(key, kept.length > maxSamples ? kept.slice(kept.length - maxSamples) : kept);
   }
   return next;
+}
+
+/** A sample as stored in sessionStorage (same fields; validated on the way back in). */
+const storedSampleSchema = z.object({
+  t: z.number(),
+  ratePerSecond: z.number(),
+  inFlight: z.number(),
+  bufferSize: z.number(),
+  parked: z.number(),
+  behind: z.number().nullable(),
+  received: z.number().nullable(),
+  delivered: z.number().nullable(),
+  duplicatesSuppressed: z.number().nullable(),
+});
+const storedHistorySchema = z.object({ v: z.literal(1), groups: z.array(z.tuple([z.string(), z.array(storedSampleSchema)])) });
+
+/** The history as text for sessionStorage, so a page reload keeps the charts and sparklines. */
+export function serializeHistory(history: LiveHistory): string {
+  return JSON.stringify({ v: 1, groups: [...history.entries()] });
+}
+
+/**
+ * The history saved by serializeHistory, keeping only samples within `windowMs` before `now`
+ * (older ones would be cut at the next snapshot anyway) and at most `maxSamples` per group.
+ * Anything that does not parse or match the shape gives an empty history: a cache, never an error.
+ */
+export function restoreHistory(
+  text: string | null,
+  now: number,
+  { windowMs = HISTORY_WINDOW_MS, maxSamples = HISTORY_MAX_SAMPLES } = {},
+): LiveHistory {
+  if (!text) return new Map();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return new Map();
+  }
+  const parsed = storedHistorySchema.safeParse(json);
+  if (!parsed.success) return new Map();
+  const history = new Map<string, readonly LiveSample[]>();
+  for (const [key, samples] of parsed.data.groups) {
+    const kept = samples.filter((p) => p.t > now - windowMs && p.t <= now).sort((a, b) => a.t - b.t).slice(-maxSamples);
+    if (kept.length > 0) history.set(key, kept);
+  }
+  return history;
+}
+
+/**
+ * Restored (older) samples in front of those received since (newer), per group: a restored
+ * sample at or after a group's first received one is dropped, so time stays increasing.
+ * Groups only in `older` are kept until the next snapshot drops those the server no longer has.
+ */
+export function mergeHistory(older: LiveHistory, newer: LiveHistory): LiveHistory {
+  const merged = new Map<string, readonly LiveSample[]>(older);
+  for (const [key, samples] of newer) {
+    const first = samples[0]?.t ?? Infinity;
+    merged.set(key, [...(older.get(key) ?? []).filter((p) => p.t < first), ...samples]);
+  }
+  return merged;
 }

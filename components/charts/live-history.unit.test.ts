@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { subscriberSummary } from '../../test/factories/subscription-summary';
 
-import { appendSnapshot, historyKey, type LiveHistory } from './live-history';
+import { appendSnapshot, historyKey, mergeHistory, restoreHistory, serializeHistory, type LiveHistory } from './live-history';
 import { summary } from './test-samples';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 3, 19, 0, 0) + s * 1000).toISOString();
@@ -47,5 +47,47 @@ describe('appendSnapshot', () => {
     appendSnapshot(h1, at(1), [summary()]);
     expect(h1.get(historyKey('orders', 'billing'))).toBe(before);
     expect(before).toHaveLength(1);
+  });
+});
+
+describe('serializeHistory / restoreHistory', () => {
+  const now = Date.parse(at(600));
+
+  it('round-trips the samples of every group', () => {
+    let h: LiveHistory = new Map();
+    h = appendSnapshot(h, at(590), [summary({ ratePerSecond: 2 }), summary({ group: 'other', ratePerSecond: 5 })]);
+    h = appendSnapshot(h, at(591), [summary({ ratePerSecond: 3 }), summary({ group: 'other', ratePerSecond: 6 })]);
+    const back = restoreHistory(serializeHistory(h), now);
+    expect([...back.keys()]).toEqual([historyKey('orders', 'billing'), historyKey('orders', 'other')]);
+    expect(back.get(historyKey('orders', 'billing'))).toEqual(h.get(historyKey('orders', 'billing')));
+  });
+
+  it('drops samples older than the window before now and samples from the future', () => {
+    let h: LiveHistory = new Map();
+    for (const s of [200, 301, 599, 700]) h = appendSnapshot(h, at(s), [summary()], { windowMs: 10_000_000 });
+    const back = restoreHistory(serializeHistory(h), now, { windowMs: 300_000 });
+    expect(back.get(historyKey('orders', 'billing'))?.map((p) => p.t)).toEqual([Date.parse(at(301)), Date.parse(at(599))]);
+  });
+
+  it('gives an empty history for nothing saved, broken text or another shape', () => {
+    expect(restoreHistory(null, now).size).toBe(0);
+    expect(restoreHistory('{not json', now).size).toBe(0);
+    expect(restoreHistory(JSON.stringify({ v: 2, groups: [] }), now).size).toBe(0);
+    expect(restoreHistory(JSON.stringify({ v: 1, groups: [['k', [{ t: 'x' }]]] }), now).size).toBe(0);
+  });
+});
+
+describe('mergeHistory', () => {
+  it('puts restored samples before the received ones and drops restored ones that overlap', () => {
+    const key = historyKey('orders', 'billing');
+    const older = appendSnapshot(appendSnapshot(new Map(), at(1), [summary({ ratePerSecond: 1 })]), at(5), [summary({ ratePerSecond: 5 })]);
+    const newer = appendSnapshot(new Map(), at(5), [summary({ ratePerSecond: 50 })]);
+    const merged = mergeHistory(older, newer);
+    expect(merged.get(key)?.map((p) => p.ratePerSecond)).toEqual([1, 50]);
+  });
+
+  it('keeps groups that only the restored history has', () => {
+    const older = appendSnapshot(new Map(), at(1), [summary({ group: 'gone' })]);
+    expect(mergeHistory(older, new Map()).has(historyKey('orders', 'gone'))).toBe(true);
   });
 });

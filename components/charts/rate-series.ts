@@ -39,3 +39,22 @@ export function sparklinePoints(values: readonly number[], width: number, height
     })
     .join(' ');
 }
+
+/**
+ * Until the window is full, where the line starts: the left edge of its first point, so the
+ * sparkline can mark the part before it as "not seen yet" (a faint dotted lead-in at the first
+ * value's height) instead of a short spike hanging at the right edge. Null once every slot has a
+ * value, or without values. Same geometry as sparklinePoints.
+ */
+export function sparklineLeadIn(
+  values: readonly number[],
+  width: number,
+  height: number,
+  slots: number,
+  pad = 1,
+): { x1: number; x2: number; y: number } | null {
+  if (values.length === 0 || values.length >= slots) return null;
+  const first = sparklinePoints(values, width, height, slots, pad).split(' ')[0]!;
+  const [x, y] = first.split(',').map(Number) as [number, number];
+  return { x1: pad, x2: x, y };
+}

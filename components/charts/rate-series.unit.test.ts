@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { sparklinePoints, toRateSeries } from './rate-series';
+import { sparklineLeadIn, sparklinePoints, toRateSeries } from './rate-series';
 import { sample } from './test-samples';
 
 describe('toRateSeries', () => {
@@ -31,5 +31,18 @@ describe('sparklinePoints', () => {
 
   it('scales to the maximum and keeps the stroke inside the padding', () => {
     expect(sparklinePoints([5, 10], 12, 12, 2, 1)).toBe('1,6 11,1');
+  });
+});
+
+describe('sparklineLeadIn', () => {
+  it('runs from the left edge to the first point, at its height, while the window is not full', () => {
+    // Slots at x = 0, 50, 100: two values take the last two; the first sits at x 50, y 20 (value 0).
+    expect(sparklineLeadIn([0, 10], 100, 20, 3, 0)).toEqual({ x1: 0, x2: 50, y: 20 });
+    expect(sparklineLeadIn([5, 10], 12, 12, 3, 1)).toEqual({ x1: 1, x2: 6, y: 6 });
+  });
+
+  it('is null once every slot has a value, and without values', () => {
+    expect(sparklineLeadIn([1, 2, 3], 100, 20, 3, 0)).toBeNull();
+    expect(sparklineLeadIn([], 100, 20, 3, 0)).toBeNull();
   });
 });

@@ -1,8 +1,11 @@
 'use client';
 
+import { useState } from 'react';
+
 import type { Epoch } from '@/lib/api/schemas';
 
 import { formatDuplicateCauses } from '../charts/duplicates-series';
+import { END_KIND_LABEL, toEndKind, toEndReasonDetail, type EpochEndKind } from './end-reason';
 import { formatClock, formatCount, formatDuration, formatExact, formatRelative } from '../format';
 import { useNow } from '../hooks/use-now';
 
@@ -14,10 +17,39 @@ function Num({ value, title }: { value: number; title?: string }) {
   );
 }
 
-/** One row per connection epoch, newest first. */
+const KIND_TONE: Record<EpochEndKind, string> = {
+  open: 'ok',
+  forced: 'info',
+  'demo-fault': 'off',
+  lost: 'warn',
+  stopped: 'off',
+  unrecorded: 'off',
+};
+
+/** The kind as a chip, then the rest of the reason on one line; the full reason is the tooltip. */
+function EndReason({ kind, reason }: { kind: EpochEndKind; reason: string | null }) {
+  if (kind === 'open') return <span className="muted">—</span>;
+  const detail = toEndReasonDetail(kind, reason);
+  return (
+    <span className="end-reason" title={reason ?? END_KIND_LABEL[kind]}>
+      <span className={`chip chip-${KIND_TONE[kind]}`} data-testid="end-kind" data-kind={kind}>
+        {END_KIND_LABEL[kind]}
+      </span>
+      {detail && <span className="end-reason-detail">{detail}</span>}
+    </span>
+  );
+}
+
+/** Rows shown before "Show all": the recent reconnects; the timeline above shows the rest at a glance. */
+const COLLAPSED_ROWS = 10;
+
+/** One row per connection epoch, newest first; the newest ten until the operator asks for all. */
 export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
   const now = useNow(5000);
+  const [expanded, setExpanded] = useState(false);
+  const shown = expanded ? epochs : epochs.slice(0, COLLAPSED_ROWS);
   return (
+    <>
     <div className="table-scroll">
       <table className="table table-compact" data-testid="epochs-table">
         <thead>
@@ -34,8 +66,10 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
           </tr>
         </thead>
         <tbody>
-          {epochs.map((e) => {
+          {shown.map((e, i) => {
             const ended = e.endedAt ? Date.parse(e.endedAt) : now;
+            // Newest first: any row after the first has a newer epoch.
+            const kind = toEndKind(e, i > 0);
             return (
               <tr key={e.epoch} data-testid="epoch-row" data-epoch={e.epoch}>
                 <td className="mono">#{e.epoch}</td>
@@ -51,7 +85,9 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
                     <span className="chip chip-ok">open</span>
                   )}
                 </td>
-                <td className="cell-reason">{e.endReason ?? <span className="muted">—</span>}</td>
+                <td className="cell-reason">
+                  <EndReason kind={kind} reason={e.endReason} />
+                </td>
                 <Num value={e.received} />
                 <Num value={e.delivered} />
                 <Num
@@ -70,5 +106,13 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
         </tbody>
       </table>
     </div>
+    {epochs.length > COLLAPSED_ROWS && (
+      <div className="table-more">
+        <button type="button" className="link-button" onClick={() => setExpanded((v) => !v)} data-testid="epochs-toggle">
+          {expanded ? `Show the newest ${COLLAPSED_ROWS}` : `Show all ${epochs.length} epochs`}
+        </button>
+      </div>
+    )}
+    </>
   );
 }

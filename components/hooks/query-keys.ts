@@ -11,6 +11,10 @@ export const queryKeys = {
     forGroup: (stream: string, group: string) => ['epochs', stream, group] as const,
     list: (stream: string, group: string, limit: number) => ['epochs', stream, group, limit] as const,
   },
+  /** Every subwatch instance sharing the dedup store, with per-group totals (`GET /api/instances`). */
+  instances: {
+    all: ['instances'] as const,
+  },
   parked: {
     all: ['parked'] as const,
     forGroup: (stream: string, group: string) => ['parked', stream, group] as const,

@@ -4,7 +4,15 @@ import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { type z } from 'zod';
 
-import { appendSnapshot, historyKey, type LiveHistory, type LiveSample } from '@/components/charts/live-history';
+import {
+  appendSnapshot,
+  historyKey,
+  mergeHistory,
+  restoreHistory,
+  serializeHistory,
+  type LiveHistory,
+  type LiveSample,
+} from '@/components/charts/live-history';
 import {
   actionOutcomeSchema,
   epochEventSchema,
@@ -15,6 +23,7 @@ import {
 } from '@/lib/api/schemas';
 
 import { liveReconnectDelay } from './live-backoff';
+import { HISTORY_STORAGE_KEY } from './live-history-storage';
 import { queryKeys } from './query-keys';
 import { useAccess } from './use-session';
 
@@ -62,6 +71,8 @@ export interface LiveHistoryStore {
   get(): LiveHistory;
   subscribe(listener: () => void): () => void;
   push(ts: string, subscriptions: SubscriptionSummary[]): void;
+  /** Puts older samples (restored after a page reload) in front of what was received since. */
+  restore(older: LiveHistory): void;
 }
 
 export function createLiveHistoryStore(): LiveHistoryStore {
@@ -77,7 +88,49 @@ export function createLiveHistoryStore(): LiveHistoryStore {
       history = appendSnapshot(history, ts, subscriptions);
       for (const listener of listeners) listener();
     },
+    restore(older) {
+      if (older.size === 0) return;
+      history = mergeHistory(older, history);
+      for (const listener of listeners) listener();
+    },
   };
+}
+
+
+/**
+ * Keeps the live history across page reloads (sessionStorage: this tab only), so charts and
+ * sparklines do not start empty after a reload: restored once on mount, saved when the page is
+ * hidden or left.
+ */
+function usePersistedHistory(history: LiveHistoryStore, enabled: boolean): void {
+  useEffect(() => {
+    if (!enabled) return;
+    let storage: Storage;
+    try {
+      storage = window.sessionStorage;
+    } catch {
+      // Storage disabled by the browser: the history just starts empty, as without this.
+      return;
+    }
+    history.restore(restoreHistory(storage.getItem(HISTORY_STORAGE_KEY), Date.now()));
+    const save = () => {
+      try {
+        storage.setItem(HISTORY_STORAGE_KEY, serializeHistory(history.get()));
+      } catch {
+        // Quota exceeded (very many groups): the next load starts empty; nothing else depends on it.
+        storage.removeItem(HISTORY_STORAGE_KEY);
+      }
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') save();
+    };
+    window.addEventListener('pagehide', save);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      window.removeEventListener('pagehide', save);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [history, enabled]);
 }
 
 const LiveHistoryContext = createContext<LiveHistoryStore | null>(null);
@@ -194,6 +247,7 @@ export function useLiveStream(enabled: boolean, history: LiveHistoryStore): Live
 export function LiveStreamProvider({ children }: { children: ReactNode }) {
   const { canRead } = useAccess();
   const [history] = useState(createLiveHistoryStore);
+  usePersistedHistory(history, canRead);
   const status = useLiveStream(canRead, history);
   return (
     <LiveHistoryContext.Provider value={history}>

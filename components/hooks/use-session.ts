@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { sessionResponseSchema, type SessionResponse } from '@/lib/api/schemas';
 
 import { fetchJson } from './api-client';
+import { forgetLiveHistory } from './live-history-storage';
 import { queryKeys } from './query-keys';
 
 export function useSession() {
@@ -54,6 +55,8 @@ export function useLogout() {
       // Nothing read with the old session stays on screen.
       queryClient.removeQueries({ queryKey: queryKeys.subscriptions.all });
       queryClient.removeQueries({ queryKey: queryKeys.epochs.all });
+      queryClient.removeQueries({ queryKey: queryKeys.instances.all });
+      forgetLiveHistory();
       void queryClient.invalidateQueries({ queryKey: queryKeys.session });
     },
   });

@@ -67,8 +67,15 @@ function Row({ s }: { s: SubscriptionSummary }) {
           <span className="name-stream">{s.stream}</span>
         </Link>
       </td>
-      <td>
+      <td className="cell-health">
         <HealthBadge health={s.health} />
+        {s.health.reasons[0] && (
+          // The first reason in words, so a problem reads at a glance; all of them are in the badge's tooltip.
+          <span className="health-reason" title={s.health.reasons.join('\n')} data-testid="health-reason" aria-hidden="true">
+            {s.health.reasons[0]}
+            {s.health.reasons.length > 1 && <span className="muted"> (+{s.health.reasons.length - 1})</span>}
+          </span>
+        )}
       </td>
       <td className="cell-status col-optional">{s.status}</td>
       <Num value={s.connections} optional />
@@ -169,16 +176,19 @@ export function SubscriptionsTable({
   loading,
   sort,
   empty,
+  stale = false,
 }: {
   subscriptions: SubscriptionSummary[];
   loading: boolean;
+  /** Live numbers are stale (live stream down): dimmed, see the mark in the page heading. */
+  stale?: boolean;
   sort?: TableSort;
   /** Shown in place of rows when nothing matches the filters. */
   empty?: ReactNode;
 }) {
   return (
     <div className="table-scroll">
-      <table className="table" data-testid="subscriptions-table">
+      <table className={`table${stale ? ' is-stale' : ''}`} data-testid="subscriptions-table" data-stale={stale}>
         <thead>
           <tr>
             {COLUMN_DEFS.map((column) => (

@@ -1,21 +1,27 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 
 import { RequireRead } from '@/components/auth/require-read';
 import { ChartBarDuplicates } from '@/components/charts/chart-bar-duplicates';
-import { toDuplicatesSeries } from '@/components/charts/duplicates-series';
+import { describeDuplicatesChart, toDuplicatesSeries } from '@/components/charts/duplicates-series';
 import { LiveCharts } from '@/components/charts/live-charts';
+import { ReconnectTimeline } from '@/components/charts/reconnect-timeline';
+import { toReconnectTimeline } from '@/components/charts/reconnect-timeline-series';
 import { EpochsTable } from '@/components/epochs/epochs-table';
 import { formatCount, formatExact, formatPosition, formatRate } from '@/components/format';
 import { ApiError } from '@/components/hooks/api-client';
 import { useEpochs } from '@/components/hooks/use-epochs';
+import { useLiveFreshness } from '@/components/hooks/use-live-freshness';
+import { useNow } from '@/components/hooks/use-now';
 import { useSubscription } from '@/components/hooks/use-subscription';
 import { LiveBanner } from '@/components/layout/live-banner';
+import { StaleMark } from '@/components/layout/stale-mark';
 import { ParkForm } from '@/components/parked/park-form';
 import { ParkedBrowser } from '@/components/parked/parked-browser';
 import { RecentActions } from '@/components/parked/recent-actions';
+import { InstancesCard } from '@/components/instances/instances-card';
 import { ConnectionsTable } from '@/components/subscriptions/connections-table';
 import { HealthBadge } from '@/components/subscriptions/health-badge';
 import { ReconnectButton } from '@/components/subscriptions/reconnect-button';
@@ -29,7 +35,7 @@ import type { SubscriptionDetail } from '@/lib/api/schemas';
 
 type Props = { stream: string; group: string };
 
-function Heading({ stream, group, detail }: Props & { detail?: SubscriptionDetail }) {
+function Heading({ stream, group, detail, staleMark }: Props & { detail?: SubscriptionDetail; staleMark?: ReactNode }) {
   const summary = detail?.summary;
   return (
     <div className="page-heading page-heading-split">
@@ -44,6 +50,7 @@ function Heading({ stream, group, detail }: Props & { detail?: SubscriptionDetai
             {group}
           </span>
           {summary && <HealthBadge health={summary.health} />}
+          {staleMark}
         </h1>
         <p className="muted">
           Group <strong className="text">{group}</strong> on stream <strong className="text mono">{stream}</strong>
@@ -70,11 +77,11 @@ function Reasons({ detail }: { detail: SubscriptionDetail }) {
   );
 }
 
-function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail; openEpochDuplicates: number | null }) {
+function Counters({ detail, openEpochDuplicates, stale }: { detail: SubscriptionDetail; openEpochDuplicates: number | null; stale: boolean }) {
   const sub = detail.summary.subscriber;
   if (!sub) return null;
   return (
-    <div className="stats-row" data-testid="proxy-counters">
+    <div className={`stats-row${stale ? ' is-stale' : ''}`} data-testid="proxy-counters" data-stale={stale}>
       <Stat label="Received" value={formatExact(sub.received)} testId="stat-received" />
       <Stat label="Delivered" value={formatExact(sub.delivered)} testId="stat-delivered" />
       <Stat
@@ -88,22 +95,28 @@ function Counters({ detail, openEpochDuplicates }: { detail: SubscriptionDetail;
   );
 }
 
-function ServerStats({ detail }: { detail: SubscriptionDetail }) {
+/** A position longer than this ($all: "C:…/P:…") gets a full-width row instead of wrapping in a half. */
+const SHORT_POSITION = 12;
+
+function ServerStats({ detail, stale }: { detail: SubscriptionDetail; stale: boolean }) {
   const s = detail.summary;
-  const rows: [string, string, string?][] = [
-    ['Status', s.status],
-    ['Connections', formatCount(s.connections)],
-    ['In flight / buffer', `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}`],
-    ['Parked', formatCount(s.parked), formatExact(s.parked)],
-    ['Uncheckpointed', formatCount(s.behind), `${formatExact(s.behind)} events after the last checkpoint: a server restart would redeliver them`],
-    ['Rate', `${formatRate(s.ratePerSecond)} /s`],
-    ['Last checkpointed', formatPosition(s.lastCheckpointed)],
-    ['Last known', formatPosition(s.lastKnown)],
+  const checkpointed = formatPosition(s.lastCheckpointed);
+  const known = formatPosition(s.lastKnown);
+  const widePositions = checkpointed.length > SHORT_POSITION || known.length > SHORT_POSITION;
+  const rows: { label: string; value: string; title?: string; wide?: boolean }[] = [
+    { label: 'Status', value: s.status },
+    { label: 'Connections', value: formatCount(s.connections) },
+    { label: 'In flight / buffer', value: `${formatCount(s.inFlight)} / ${formatCount(s.bufferSize)}` },
+    { label: 'Parked', value: formatCount(s.parked), title: formatExact(s.parked) },
+    ...(widePositions ? [{ label: 'Rate', value: `${formatRate(s.ratePerSecond)} /s` }] : []),
+    { label: 'Last checkpointed', value: checkpointed, wide: widePositions },
+    { label: 'Last known', value: known, wide: widePositions },
+    ...(widePositions ? [] : [{ label: 'Rate', value: `${formatRate(s.ratePerSecond)} /s` }]),
   ];
   return (
-    <dl className="kv-grid" data-testid="server-stats">
-      {rows.map(([label, value, title]) => (
-        <div key={label} className="kv">
+    <dl className={`kv-grid${stale ? ' is-stale' : ''}`} data-testid="server-stats" data-stale={stale}>
+      {rows.map(({ label, value, title, wide }) => (
+        <div key={label} className={`kv${wide ? ' kv-wide' : ''}`}>
           <dt>{label}</dt>
           <dd className="num-text" title={title}>
             {value}
@@ -114,11 +127,43 @@ function ServerStats({ detail }: { detail: SubscriptionDetail }) {
   );
 }
 
+/**
+ * "Events since last checkpoint": what a server restart or a group reload would redeliver
+ * (DESIGN.md §10 uses it against duplicates suppressed). Unknown for `$all` groups, whose
+ * positions are log bytes, and before the first checkpoint.
+ */
+function SinceCheckpoint({ summary, stale }: { summary: SubscriptionDetail['summary']; stale: boolean }) {
+  const { behind, stream, proxied } = summary;
+  return (
+    <div className={`since-checkpoint${stale ? ' is-stale' : ''}`} data-testid="since-checkpoint" data-value={behind ?? ''}>
+      <div className="since-checkpoint-label">Events since last checkpoint</div>
+      <div className="since-checkpoint-value num-text" title={behind === null ? undefined : formatExact(behind)}>
+        {behind === null ? '—' : `${formatCount(behind)} event${behind === 1 ? '' : 's'}`}
+      </div>
+      <p className="muted since-checkpoint-note">
+        {behind === null
+          ? stream === '$all'
+            ? 'Not known for $all groups: their positions are log positions, not event counts.'
+            : 'Not known yet: the group has not written a checkpoint.'
+          : `What a server restart or a group reload would redeliver${proxied ? '; subwatch suppresses them as duplicates' : ''}.`}
+      </p>
+    </div>
+  );
+}
+
 function Detail({ stream, group }: Props) {
   const detail = useSubscription(stream, group);
+  const freshness = useLiveFreshness();
+  // Numbers are polled while the stream is down: "as of" is their last update, snapshot or poll.
+  const staleMark = freshness.reason && detail.data && (
+    <StaleMark reason={freshness.reason} asOf={detail.dataUpdatedAt} note="Numbers are polled every few seconds meanwhile." />
+  );
   const epochs = useEpochs(stream, group, 50);
   const epochList = useMemo(() => epochs.data?.epochs ?? [], [epochs.data]);
   const series = useMemo(() => toDuplicatesSeries(epochList, 30), [epochList]);
+  // The open epoch grows to "now": redraw the track every 5 s.
+  const now = useNow(5000);
+  const timeline = useMemo(() => toReconnectTimeline(epochList, now), [epochList, now]);
   const openEpoch = epochList.find((e) => e.endedAt === null) ?? null;
 
   if (detail.error instanceof ApiError && detail.error.status === 404) {
@@ -140,7 +185,7 @@ function Detail({ stream, group }: Props) {
   const data = detail.data;
   return (
     <>
-      <Heading stream={stream} group={group} detail={data} />
+      <Heading stream={stream} group={group} detail={data} staleMark={staleMark} />
       <LiveBanner fetchError={detail.error ?? epochs.error} />
       {detail.error && !(detail.error instanceof ApiError && detail.error.code === 'NETWORK') && (
         <Banner tone="error">Could not load this subscription: {detail.error.message}</Banner>
@@ -148,16 +193,21 @@ function Detail({ stream, group }: Props) {
       {data ? (
         <>
           <Reasons detail={data} />
-          <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} />
-          {data.summary.subscriber && <SubscriberCondition subscriber={data.summary.subscriber} />}
+          <Counters detail={data} openEpochDuplicates={openEpoch?.duplicatesSuppressed ?? null} stale={freshness.stale} />
+          {data.summary.subscriber && (
+            <div className={freshness.stale ? 'is-stale' : undefined}>
+              <SubscriberCondition subscriber={data.summary.subscriber} />
+            </div>
+          )}
           <LiveCharts stream={stream} group={group} proxied={data.summary.proxied} />
           <div className="grid-2 grid-chart">
-            <Card title="Server" description="As reported by the server, polled every second.">
-              <ServerStats detail={data} />
+            <Card title="Server" description="As reported by the server, polled every second." actions={staleMark}>
+              <ServerStats detail={data} stale={freshness.stale} />
+              <SinceCheckpoint summary={data.summary} stale={freshness.stale} />
             </Card>
             <Card
               title="Duplicates suppressed per reconnect"
-              description="One bar per epoch (connection): redelivered events subwatch had already processed. The lighter bar is the current epoch."
+              description={describeDuplicatesChart(series)}
             >
               {data.summary.proxied ? (
                 series.length > 0 ? (
@@ -170,6 +220,19 @@ function Detail({ stream, group }: Props) {
               )}
             </Card>
           </div>
+          {data.summary.proxied && (
+            <Card
+              title="Reconnect timeline"
+              description="Each epoch (connection) on a time axis, the right edge coloured by how it ended; hatched: disconnected. Hover or focus an epoch for its details."
+              testId="timeline-card"
+            >
+              {timeline ? (
+                <ReconnectTimeline timeline={timeline} />
+              ) : (
+                <p className="muted pad">{epochs.isPending ? 'Loading…' : 'No epochs recorded yet.'}</p>
+              )}
+            </Card>
+          )}
           <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} />
           <div className="grid-2">
             <Card
@@ -187,6 +250,7 @@ function Detail({ stream, group }: Props) {
               {epochList.length > 0 ? <EpochsTable epochs={epochList} /> : <p className="muted pad">No epochs recorded yet.</p>}
             </Card>
           )}
+          <InstancesCard stream={stream} group={group} proxied={data.summary.proxied} />
           <Card title="Connections" description="Consumers connected to this group, as the server sees them.">
             <ConnectionsTable connections={data.connections} />
           </Card>
