@@ -24,7 +24,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
 import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
-import { copyCounters, type DedupStore } from '../dedup/dedup-store';
+import { copyCounters, type DedupStore, type EpochCounters } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
 import type {
@@ -230,16 +230,28 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
   }
 
+  /**
+   * Queues one store write of `epoch` behind its earlier ones. The counters are copied (and the
+   * dirty flag cleared) when the write starts, not when it is queued: outcomes counted while an
+   * earlier write is in flight leave the epoch dirty for the next flush instead of being lost,
+   * and a close that started first can never overwrite a later flush's counters.
+   */
+  function writeEpoch(epoch: EpochState, write: (counters: EpochCounters) => Promise<void>): Promise<void> {
+    const next = epoch.writes.then(() => {
+      epoch.dirty = false;
+      return write(copyCounters(epoch.counters));
+    });
+    // The chain itself never rejects; each caller handles its own write's failure.
+    epoch.writes = next.catch(() => undefined);
+    return next;
+  }
+
   async function flushEpochs(): Promise<void> {
     for (const epoch of [...dirtyEpochs]) {
-      if (!epoch.dirty) {
-        dirtyEpochs.delete(epoch);
-        continue;
-      }
-      epoch.dirty = false;
       dirtyEpochs.delete(epoch);
+      if (!epoch.dirty) continue;
       try {
-        await store.updateEpoch(scope, epoch.epoch, copyCounters(epoch.counters));
+        await writeEpoch(epoch, (counters) => store.updateEpoch(scope, epoch.epoch, counters));
       } catch (error) {
         // Retried on the next flush (the counters stay in memory).
         epoch.dirty = true;
@@ -383,8 +395,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         epoch.endedAt = endedAt;
         epoch.endReason = reason;
         try {
-          await store.closeEpoch(scope, epoch.epoch, endedAt, reason, copyCounters(epoch.counters));
-          epoch.dirty = false;
+          await writeEpoch(epoch, (counters) => store.closeEpoch(scope, epoch.epoch, endedAt, reason, counters));
         } catch (error) {
           dirtyEpochs.add(epoch);
           epoch.dirty = true;

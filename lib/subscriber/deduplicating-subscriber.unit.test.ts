@@ -276,6 +276,38 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     ]);
   });
 
+  it('keeps outcomes that land while the ended epoch is still being closed in the store, so the stored epoch counts them', async () => {
+    const sinkGate = gate();
+    const closeGate = gate();
+    const h = setup({
+      sink: async () => (await sinkGate.promise, { outcome: 'ok' }),
+      store: (base) => ({
+        ...base,
+        // A slow store (a round trip to Redis or PostgreSQL): the close lands after later outcomes.
+        closeEpoch: async (...args) => {
+          await closeGate.promise;
+          return base.closeEpoch(...args);
+        },
+      }),
+    });
+    h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'one in the sink' });
+    h.server.dropAll('UnavailableError: 14 UNAVAILABLE: Connection dropped');
+    sinkGate.open();
+    await waitFor(() => h.received.some((r) => r.epoch === 1 && r.outcome === 'delivered'), { message: 'delivered in epoch 1' });
+    closeGate.open();
+    await waitFor(() => h.server.isIdle(), { message: 'the redelivery acked as a duplicate' });
+    await h.subscriber.stop();
+
+    const epoch1 = (await h.store.listEpochs(SCOPE, 10)).find((e) => e.epoch === 1);
+    expect(epoch1).toMatchObject({
+      endReason: 'connection lost: UnavailableError: 14 UNAVAILABLE: Connection dropped',
+      received: 1,
+      delivered: 1,
+    });
+  });
+
   it('backs off after failed subscribe attempts and opens no epoch until a connection is confirmed', async () => {
     const h = setup();
     h.server.failNextSubscribes('PersistentSubscriptionDoesNotExistError: 5 NOT_FOUND', 'UnavailableError: 14 UNAVAILABLE');
