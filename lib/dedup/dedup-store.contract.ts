@@ -171,6 +171,43 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       expect(await b.claim(s, key)).toEqual({ status: 'new' });
     });
 
+    it('answers many claims made at once, across scopes, as if made one after another', async () => {
+      const namespace = randomUUID();
+      const a = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      const [s1, s2] = [scope(), scope()];
+      const done = randomUUID();
+      const others = randomUUID();
+      const fresh = Array.from({ length: 30 }, () => randomUUID());
+      await a.claim(s1, done);
+      await a.complete(s1, done);
+      await b.claim(s2, others);
+      clock += 1_000;
+      const results = await Promise.all([
+        ...fresh.map((key, i) => a.claim(i % 2 === 0 ? s1 : s2, key)),
+        a.claim(s1, done),
+        a.claim(s2, others),
+        // The same key in one scope but not the other: two independent keys.
+        a.claim(s2, done),
+      ]);
+      expect(results).toEqual([
+        ...fresh.map(() => ({ status: 'new' })),
+        { status: 'duplicate' },
+        { status: 'in-progress', owner: 'other', retryAfterMs: 9_000 },
+        { status: 'new' },
+      ]);
+      // Each fresh key is now this instance's claim.
+      expect(await b.claim(s1, fresh[0]!)).toMatchObject({ status: 'in-progress', owner: 'other' });
+    });
+
+    it('gives exactly one of two concurrent claims of the same key by one store the key', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const key = randomUUID();
+      const results = await Promise.all([store.claim(s, key), store.claim(s, key)]);
+      expect(results).toEqual([{ status: 'new' }, { status: 'in-progress', owner: 'self', retryAfterMs: 0 }]);
+    });
+
     it('does not let another instance release a claim it does not own', async () => {
       const namespace = randomUUID();
       const s = scope();
