@@ -158,6 +158,25 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       expect(await restarted.claim(s, key)).toEqual({ status: 'new' });
     });
 
+    it('frees the claims a crashed process left for every instance once its instance opens the store again, and only those', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const [held, done, heldByB] = [randomUUID(), randomUUID(), randomUUID()];
+      const crashed = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      expect(await crashed.claim(s, held)).toEqual({ status: 'new' });
+      await crashed.claim(s, done);
+      await crashed.complete(s, done);
+      expect(await b.claim(s, heldByB)).toEqual({ status: 'new' });
+      // instance-a's process died holding `held`: instance-b waits for the lease …
+      expect(await b.claim(s, held)).toMatchObject({ status: 'in-progress', owner: 'other' });
+      // … until instance-a comes back (no close: the old process is gone).
+      const restarted = await open(namespace, { instanceId: 'instance-a' });
+      expect(await b.claim(s, held)).toEqual({ status: 'new' });
+      expect(await b.claim(s, done)).toEqual({ status: 'duplicate' });
+      expect(await restarted.claim(s, heldByB)).toMatchObject({ status: 'in-progress', owner: 'other' });
+    });
+
     it('respects another instance’s claim until its lease ends', async () => {
       const namespace = randomUUID();
       const s = scope();

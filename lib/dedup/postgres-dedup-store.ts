@@ -47,6 +47,8 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
 
   try {
     await migrate(pool, schema);
+    // This session is new: every in-progress claim of this instance belongs to a dead process.
+    await pool.query(`DELETE FROM "${schema}".dedup_keys WHERE status = 'in-progress' AND instance_id = $1`, [instanceId]);
   } catch (error) {
     if (ownsPool) await pool.end();
     throw new Error(`Cannot open PostgreSQL dedup store (schema ${schema}): ${String(error)}`, { cause: error });
@@ -283,6 +285,10 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
       )`);
     await client.query(
       `CREATE INDEX IF NOT EXISTS dedup_keys_done_at ON "${schema}".dedup_keys (updated_at) WHERE status = 'done'`,
+    );
+    // Small: only live claims. Lets an opening instance find the claims its dead process left.
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS dedup_keys_in_progress ON "${schema}".dedup_keys (instance_id) WHERE status = 'in-progress'`,
     );
     await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".epoch_seq (scope text PRIMARY KEY, last integer NOT NULL)`);
     await client.query(`
