@@ -24,7 +24,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
 import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
-import { copyCounters, type DedupStore, type EpochCounters } from '../dedup/dedup-store';
+import { copyCounters, type ClaimResult, type DedupStore, type EpochCounters } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
 import type {
@@ -32,7 +32,14 @@ import type {
   SourceEvent,
   SourceSubscription,
 } from '../esdb/persistent-subscription-source';
-import { toAckDecision, type AckDecision, type DeliveryOutcome, type HandlingOutcome } from './ack-decision';
+import {
+  DEFAULT_MAX_CLAIM_WAIT_MS,
+  toAckDecision,
+  type AckDecision,
+  type AckDecisionContext,
+  type DeliveryOutcome,
+  type HandlingOutcome,
+} from './ack-decision';
 import { createBackoff, type BackoffOptions } from './backoff';
 import { originalRecord, toDedupKey, type DedupKeySpec } from './dedup-key';
 import {
@@ -67,6 +74,11 @@ interface CommonOptions {
   backoff?: BackoffOptions;
   /** Delay before a nack retry, by retryCount. Default 100 ms doubling to 2 s. */
   retryBackoff?: BackoffOptions;
+  /**
+   * How long a delivery whose key another instance holds waits (checking the claim again) before
+   * it is nacked `retry`. Default 5000 ms.
+   */
+  maxClaimWaitMs?: number;
   /** Default `eventId` (original event id). */
   dedupKey?: DedupKeySpec;
   now?: () => Date;
@@ -195,6 +207,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const dedupKey = options.dedupKey ?? 'eventId';
   const logger = options.logger.child({ scope });
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const maxClaimWaitMs = options.maxClaimWaitMs ?? DEFAULT_MAX_CLAIM_WAIT_MS;
   const reconnectBackoff = createBackoff(options.backoff ?? { initialMs: 250, maxMs: 10_000 }, options.random);
 
   let lifecycle: Lifecycle = 'idle';
@@ -460,7 +473,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     countEpoch(epoch, 'received');
     dirtyEpochs.add(epoch);
     totals.received += 1;
-    const context = { retryCount: event.retryCount, retryBackoff: options.retryBackoff };
+    const context = { retryCount: event.retryCount, retryBackoff: options.retryBackoff, maxClaimWaitMs };
     const keyResult = toDedupKey(event, dedupKey);
     if (!keyResult.ok) {
       logger.warn({ eventId: record.id, epoch: epoch.epoch }, keyResult.reason);
@@ -506,7 +519,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         markDone(done);
       };
       try {
-        const decision = await claimAndDeliver(epoch, event, key, log, context);
+        const decision = await claimAndDeliver(epoch, event, key, log, context, tracked);
         done = decision.action === 'ack';
         await settle(delivery, decision, release);
       } finally {
@@ -525,20 +538,42 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
   }
 
+  /**
+   * Claims `key`. While another instance holds it — typically a redelivery after that instance's
+   * connection was cut, its copy still in the sink for a few milliseconds — claims again after a
+   * short, growing delay (10 ms doubling to 500 ms), so a key the other copy finished is acked as
+   * a duplicate at once instead of after a nack round trip. Gives up after `maxClaimWaitMs` (the
+   * bounded wait, then nack `retry`), on stop, or when an operator parks the delivery.
+   */
+  async function claimWaitingForOthers(key: string, tracked: Tracked): Promise<{ claim: ClaimResult; waitedMs: number }> {
+    const startedAt = Date.now();
+    let pauseMs = 10;
+    for (;;) {
+      const claim = await store.claim(scope, key);
+      const waitedMs = Date.now() - startedAt;
+      if (claim.status !== 'in-progress' || claim.owner !== 'other') return { claim, waitedMs };
+      const left = Math.min(maxClaimWaitMs, claim.retryAfterMs) - waitedMs;
+      if (left <= 0 || stopController.signal.aborted || tracked.parkRequest) return { claim, waitedMs };
+      await delay(Math.min(pauseMs, left), AbortSignal.any([stopController.signal, tracked.wake.signal]));
+      pauseMs = Math.min(pauseMs * 2, 500);
+    }
+  }
+
   /** claim → sink → complete/release. Returns the decision; never acks itself. */
   async function claimAndDeliver(
     epoch: EpochState,
     event: SourceEvent,
     key: string,
     log: Record<string, unknown>,
-    context: { retryCount: number; retryBackoff?: BackoffOptions },
+    context: AckDecisionContext,
+    tracked: Tracked,
   ): Promise<AckDecision> {
     let outcome: HandlingOutcome;
     try {
-      const claim = await store.claim(scope, key);
+      const { claim, waitedMs } = await claimWaitingForOthers(key, tracked);
       if (claim.status === 'duplicate') return toAckDecision({ kind: 'duplicate' }, context);
       if (claim.status === 'in-progress' && claim.owner === 'other') {
-        return toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: claim.retryAfterMs }, context);
+        return toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: claim.retryAfterMs, waitedMs }, context);
       }
       // 'new', or 'in-progress' by this session with no local handler (a release that failed
       // earlier): the claim is ours either way.
