@@ -47,7 +47,7 @@ import {
   describeConnectionFailure,
   type ConnectionFailureKind,
 } from './connection-failure';
-import { classifyDuplicate, type DuplicateCause } from './duplicate-cause';
+import { classifyDuplicate, type DuplicateCause, type DuplicateFacts } from './duplicate-cause';
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
@@ -179,8 +179,11 @@ interface DeliveryContext {
   eventId: string;
   key: string;
   tracked: Tracked;
-  /** Cause to count if this delivery turns out to be a duplicate. */
-  cause: DuplicateCause;
+  /**
+   * What the cause is judged from if this delivery turns out to be a duplicate (judged when it is
+   * answered: by then its connection may have ended); null = `other`.
+   */
+  causeFacts: DuplicateFacts | null;
 }
 
 /**
@@ -478,22 +481,22 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     if (!keyResult.ok) {
       logger.warn({ eventId: record.id, epoch: epoch.epoch }, keyResult.reason);
       // No dedup key: reported under the event id.
-      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked, cause: 'other' as const };
+      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked, causeFacts: null };
       await settle(base, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
       return;
     }
     const key = keyResult.key;
     // Log context of this delivery; a plain object (a child logger per event costs throughput).
     const log = { key, eventId: record.id, epoch: epoch.epoch, retryCount: event.retryCount };
-    const cause = classifyDuplicate({
+    const causeFacts: DuplicateFacts = {
       retryCount: event.retryCount,
       linkStreamId: event.link?.streamId,
       epoch: epoch.epoch,
       previousEpoch: lastSeenEpoch.get(key),
       previousConnectionEnd: epoch.previousConnectionEnd,
-    });
+    };
     rememberKey(key, epoch.epoch);
-    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, cause };
+    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, causeFacts };
 
     for (;;) {
       const first = inFlightKeys.get(key);
@@ -619,7 +622,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
    * the operator asked for one, counts, then sends the ack/nack.
    */
   async function settle(delivery: DeliveryContext, decision: AckDecision, beforeSend?: () => void): Promise<void> {
-    const { conn, epoch, event, eventId, key, tracked, cause } = delivery;
+    const { conn, epoch, event, eventId, key, tracked, causeFacts } = delivery;
+    const cause: DuplicateCause = causeFacts ? classifyDuplicate({ ...causeFacts, connectionEnded: conn.ended }) : 'other';
     let final = decision;
     beforeSend?.();
     if (final.action === 'nack' && final.nackAction === 'retry') {
