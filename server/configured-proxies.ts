@@ -19,7 +19,7 @@ import {
 import type { Logger } from 'pino';
 import type { Epoch, LiveEvent } from '../lib/api/schemas';
 import type { SubscriptionRef } from '../lib/api/service';
-import type { AllFilter, CreateIfMissing, ProxyConfig } from '../lib/config/proxies-schema';
+import { PROXY_DEFAULTS, type AllFilter, type CreateIfMissing, type ProxyConfig } from '../lib/config/proxies-schema';
 import type { DedupStore } from '../lib/dedup/dedup-store';
 import { describeError } from '../lib/esdb/esdb-subscription-source';
 import { createBackoff } from '../lib/subscriber/backoff';
@@ -130,6 +130,22 @@ export function toPruneRetentionMs(proxies: readonly ProxyConfig[], defaultMs: n
   const all = proxies.map((p) => p.dedup.retentionMs);
   if (includeDefault || all.length === 0) all.push(defaultMs);
   return Math.max(...all);
+}
+
+/** Margin of a claim's lease over the longest sink call (claim → sink → complete must fit in it). */
+export const CLAIM_LEASE_MARGIN_MS = 10_000;
+
+/**
+ * How long other instances respect a claim in a shared store: the longest sink timeout of the
+ * proxies (the default sink timeout for the demo's in-process sinks, or when nothing is
+ * configured) plus a margin. Long enough that a live claim never runs out during its sink call;
+ * short enough that the keys a dead instance held are taken over after a few nack rounds (one
+ * per bounded claim wait, 5 s), well before the server parks them at `maxRetryCount` (default 10).
+ */
+export function toClaimLeaseMs(proxies: readonly ProxyConfig[], includeDefault: boolean): number {
+  const all = proxies.map((p) => p.sink.timeoutMs);
+  if (includeDefault || all.length === 0) all.push(PROXY_DEFAULTS.sinkTimeoutMs);
+  return Math.max(...all) + CLAIM_LEASE_MARGIN_MS;
 }
 
 /** Creates the group unless it exists; retries with backoff while the server is unreachable. */

@@ -16,20 +16,26 @@ export interface CreatedStore {
   description: string;
 }
 
-export async function createStore(config: Config): Promise<CreatedStore> {
+export interface CreateStoreOptions {
+  /** How long other instances respect a claim (see toClaimLeaseMs); the stores' default (60 s) when unset. */
+  leaseMs?: number;
+}
+
+export async function createStore(config: Config, options: CreateStoreOptions = {}): Promise<CreatedStore> {
   const url = config.store.url;
+  const lease = options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs };
   if (url === undefined) {
     const file = path.join(config.dataDir, 'subwatch.db');
-    return { store: createSqliteDedupStore({ path: file }), description: `SQLite at ${file}` };
+    return { store: createSqliteDedupStore({ path: file, ...lease }), description: `SQLite at ${file}` };
   }
   // A stable id per host lets a restarted instance take over its own claims at once;
   // two instances on one host must set SUBWATCH_INSTANCE_ID.
   const instanceId = config.store.instanceId ?? hostname();
   if (/^rediss?:\/\//.test(url)) {
-    return { store: await createRedisDedupStore({ url, instanceId }), description: `Redis (instance ${instanceId})` };
+    return { store: await createRedisDedupStore({ url, instanceId, ...lease }), description: `Redis (instance ${instanceId})` };
   }
   return {
-    store: await createPostgresDedupStore({ connectionString: url, instanceId }),
+    store: await createPostgresDedupStore({ connectionString: url, instanceId, ...lease }),
     description: `PostgreSQL (instance ${instanceId})`,
   };
 }

@@ -44,7 +44,7 @@ import {
 } from '../lib/subscriber/deduplicating-subscriber';
 import { createStore } from './create-store';
 import { createFaultProxy, type FaultProxy } from './chaos/fault-proxy';
-import { startConfiguredProxies, toPruneRetentionMs } from './configured-proxies';
+import { startConfiguredProxies, toClaimLeaseMs, toPruneRetentionMs } from './configured-proxies';
 import { createDemoConsumer, type DemoConsumer } from './demo/demo-consumer';
 import { createDemoProducer, type DemoProducer } from './demo/demo-producer';
 import { labelDemoFaultDrops } from './demo/demo-fault-source';
@@ -131,7 +131,9 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     onStop('ESDB client', () => client.dispose());
 
     mkdirSync(config.dataDir, { recursive: true });
-    const { store, description: storeDescription } = await createStore(config);
+    const { store, description: storeDescription } = await createStore(config, {
+      leaseMs: toClaimLeaseMs(configFile?.proxies ?? [], config.demo.enabled),
+    });
     onStop('dedup store', () => store.close());
     logger.info({ store: storeDescription }, 'dedup store open');
     // DESIGN.md §6: done keys older than the retention (default 7 days) are pruned in the background.

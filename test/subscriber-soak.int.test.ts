@@ -15,7 +15,7 @@
  * Reproduce a failure with the printed seed: `SOAK_SEED=<seed> npx vitest run test/subscriber-soak.int.test.ts`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import type { EpochRecord } from '../lib/api/schemas';
 import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
+import { seededRandom, seedFrom } from './helpers/seeded-random';
 import { createFaultProxy, startEmbeddedEsdb, type EmbeddedEsdb, type FaultProxy } from './helpers/server-fixtures';
 import { waitFor } from './helpers/wait-for';
 import { startWebhookReceiver, type WebhookCall, type WebhookReceiver } from './helpers/webhook-receiver';
@@ -38,19 +39,7 @@ const CHILD = path.join(import.meta.dirname, 'fixtures', 'webhook-subscriber-chi
 /** Progress (distinct events answered 2xx) at which each disruption happens. */
 const CRASH_AT = [0.25, 0.7].map((f) => Math.round(EVENTS * f));
 const SERVER_RESTART_AT = Math.round(EVENTS * 0.45);
-const SEED = Number(process.env.SOAK_SEED ?? randomInt(1, 2 ** 31));
-
-/** mulberry32: a small seeded PRNG, so the fault schedule of a failing run can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const SEED = seedFrom(process.env.SOAK_SEED);
 
 let dir: string;
 let esdb: EmbeddedEsdb;

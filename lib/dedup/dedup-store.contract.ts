@@ -158,6 +158,25 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       expect(await restarted.claim(s, key)).toEqual({ status: 'new' });
     });
 
+    it('frees the claims a crashed process left for every instance once its instance opens the store again, and only those', async () => {
+      const namespace = randomUUID();
+      const s = scope();
+      const [held, done, heldByB] = [randomUUID(), randomUUID(), randomUUID()];
+      const crashed = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      expect(await crashed.claim(s, held)).toEqual({ status: 'new' });
+      await crashed.claim(s, done);
+      await crashed.complete(s, done);
+      expect(await b.claim(s, heldByB)).toEqual({ status: 'new' });
+      // instance-a's process died holding `held`: instance-b waits for the lease …
+      expect(await b.claim(s, held)).toMatchObject({ status: 'in-progress', owner: 'other' });
+      // … until instance-a comes back (no close: the old process is gone).
+      const restarted = await open(namespace, { instanceId: 'instance-a' });
+      expect(await b.claim(s, held)).toEqual({ status: 'new' });
+      expect(await b.claim(s, done)).toEqual({ status: 'duplicate' });
+      expect(await restarted.claim(s, heldByB)).toMatchObject({ status: 'in-progress', owner: 'other' });
+    });
+
     it('respects another instance’s claim until its lease ends', async () => {
       const namespace = randomUUID();
       const s = scope();
@@ -169,6 +188,43 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       expect(await b.claim(s, key)).toEqual({ status: 'in-progress', owner: 'other', retryAfterMs: 6_000 });
       clock += 6_000;
       expect(await b.claim(s, key)).toEqual({ status: 'new' });
+    });
+
+    it('answers many claims made at once, across scopes, as if made one after another', async () => {
+      const namespace = randomUUID();
+      const a = await open(namespace, { instanceId: 'instance-a' });
+      const b = await open(namespace, { instanceId: 'instance-b' });
+      const [s1, s2] = [scope(), scope()];
+      const done = randomUUID();
+      const others = randomUUID();
+      const fresh = Array.from({ length: 30 }, () => randomUUID());
+      await a.claim(s1, done);
+      await a.complete(s1, done);
+      await b.claim(s2, others);
+      clock += 1_000;
+      const results = await Promise.all([
+        ...fresh.map((key, i) => a.claim(i % 2 === 0 ? s1 : s2, key)),
+        a.claim(s1, done),
+        a.claim(s2, others),
+        // The same key in one scope but not the other: two independent keys.
+        a.claim(s2, done),
+      ]);
+      expect(results).toEqual([
+        ...fresh.map(() => ({ status: 'new' })),
+        { status: 'duplicate' },
+        { status: 'in-progress', owner: 'other', retryAfterMs: 9_000 },
+        { status: 'new' },
+      ]);
+      // Each fresh key is now this instance's claim.
+      expect(await b.claim(s1, fresh[0]!)).toMatchObject({ status: 'in-progress', owner: 'other' });
+    });
+
+    it('gives exactly one of two concurrent claims of the same key by one store the key', async () => {
+      const store = await open(randomUUID());
+      const s = scope();
+      const key = randomUUID();
+      const results = await Promise.all([store.claim(s, key), store.claim(s, key)]);
+      expect(results).toEqual([{ status: 'new' }, { status: 'in-progress', owner: 'self', retryAfterMs: 0 }]);
     });
 
     it('does not let another instance release a claim it does not own', async () => {

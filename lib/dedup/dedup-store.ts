@@ -78,6 +78,12 @@ export function sortInstances(instances: Instance[]): Instance[] {
   return instances.sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
 }
 
+/**
+ * Every backend, when it opens, frees the in-progress claims its instance id left from earlier
+ * sessions: two processes never run with one instance id at once, so those belong to a process
+ * that died (a crash between claim and complete). Other instances can claim those keys at once
+ * instead of waiting for the lease.
+ */
 export interface DedupStore {
   /**
    * Atomically claims `key` in `scope`.

@@ -50,6 +50,11 @@ export function createMemoryDedupStore(options: MemoryDedupStoreOptions = {}): D
   const now = options.now ?? Date.now;
   let closed: Promise<void> | undefined;
 
+  // Opening frees this instance's claims left by an earlier session (its process died).
+  for (const [k, record] of data.keys) {
+    if (record.status === 'in-progress' && record.instanceId === instanceId) data.keys.delete(k);
+  }
+
   const id = (scope: string, key: string) => `${scope}\u0000${key}`;
   const assertOpen = () => {
     if (closed) throw new Error('memory dedup store is closed');

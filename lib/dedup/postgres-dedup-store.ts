@@ -3,7 +3,8 @@
  *
  * Claims are one atomic `INSERT … ON CONFLICT DO UPDATE … WHERE` (the row is taken over only when
  * it is free: released, left by an earlier session of the same instance, or another instance's
- * lease has run out). Completes of one tick share one statement. Tables live in their own schema
+ * lease has run out). Claims of one tick share one statement, and so do completes (sorted, so
+ * concurrent batches lock rows in one order). Tables live in their own schema
  * (default `subwatch`) and are created at start under an advisory lock, so instances may start
  * together. A `complete` has resolved only after PostgreSQL committed it (durable per the
  * server's own `synchronous_commit`).
@@ -46,35 +47,104 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
 
   try {
     await migrate(pool, schema);
+    // This session is new: every in-progress claim of this instance belongs to a dead process.
+    await pool.query(`DELETE FROM "${schema}".dedup_keys WHERE status = 'in-progress' AND instance_id = $1`, [instanceId]);
   } catch (error) {
     if (ownsPool) await pool.end();
     throw new Error(`Cannot open PostgreSQL dedup store (schema ${schema}): ${String(error)}`, { cause: error });
   }
 
+  // One statement claims every key of a tick; a row is taken over only when it is free. RETURNING
+  // lists the keys this statement took; the others are read back in one SELECT.
   const claimSql = `
     INSERT INTO ${t('dedup_keys')} (scope, key, status, instance_id, session_id, lease_until, updated_at)
-    VALUES ($1, $2, 'in-progress', $3, $4, $5, $6)
+    SELECT s, k, 'in-progress', $3, $4, $5, $6 FROM unnest($1::text[], $2::text[]) AS u(s, k)
     ON CONFLICT (scope, key) DO UPDATE SET status = 'in-progress', instance_id = EXCLUDED.instance_id,
       session_id = EXCLUDED.session_id, lease_until = EXCLUDED.lease_until, updated_at = EXCLUDED.updated_at
     WHERE ${t('dedup_keys')}.status = 'in-progress'
       AND ((${t('dedup_keys')}.instance_id = EXCLUDED.instance_id AND ${t('dedup_keys')}.session_id <> EXCLUDED.session_id)
         OR (${t('dedup_keys')}.instance_id <> EXCLUDED.instance_id AND ${t('dedup_keys')}.lease_until <= $6))
-    RETURNING 1`;
+    RETURNING scope, key`;
 
-  let batch: Array<{ scope: string; key: string; resolve: () => void; reject: (error: unknown) => void }> = [];
+  interface Waiter<T> {
+    scope: string;
+    key: string;
+    resolve: (value: T) => void;
+    reject: (error: unknown) => void;
+  }
+  let claims: Array<Waiter<ClaimResult>> = [];
+
+  /**
+   * Keys of a batch in (scope, key) order: every statement locks rows in that order, so two
+   * instances' batches over the same keys wait for each other instead of deadlocking.
+   */
+  function sortedPairs(items: ReadonlyArray<{ scope: string; key: string }>): { scopes: string[]; keys: string[] } {
+    const id = (i: { scope: string; key: string }) => `${i.scope}\u0000${i.key}`;
+    const unique = [...new Map(items.map((i) => [id(i), i])).values()].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+    return { scopes: unique.map((i) => i.scope), keys: unique.map((i) => i.key) };
+  }
+
+  /** One statement (one commit) for every claim() of the current tick. */
+  function flushClaims(): void {
+    const items = claims;
+    claims = [];
+    const at = now();
+    const { scopes, keys } = sortedPairs(items);
+    const id = (scope: string, key: string) => `${scope}\u0000${key}`;
+    void (async () => {
+      const taken = await pool.query<{ scope: string; key: string }>(claimSql, [scopes, keys, instanceId, sessionId, at + leaseMs, at]);
+      const takenIds = new Set(taken.rows.map((r) => id(r.scope, r.key)));
+      const rest = items.filter((i) => !takenIds.has(id(i.scope, i.key)));
+      const current = new Map<string, { status: string; instance_id: string; session_id: string; lease_until: string }>();
+      if (rest.length > 0) {
+        const pairs = sortedPairs(rest);
+        const rows = await pool.query<{ scope: string; key: string; status: string; instance_id: string; session_id: string; lease_until: string }>(
+          `SELECT d.scope, d.key, d.status, d.instance_id, d.session_id, d.lease_until
+           FROM unnest($1::text[], $2::text[]) AS u(s, k) JOIN ${t('dedup_keys')} d ON d.scope = u.s AND d.key = u.k`,
+          [pairs.scopes, pairs.keys],
+        );
+        for (const row of rows.rows) current.set(id(row.scope, row.key), row);
+      }
+      // A key claimed twice in one tick: the first caller gets the statement's answer, a later
+      // one what it would have seen right after (this session's own live claim).
+      const answered = new Set<string>();
+      for (const item of items) {
+        const itemId = id(item.scope, item.key);
+        const repeat = answered.has(itemId);
+        answered.add(itemId);
+        if (takenIds.has(itemId)) {
+          item.resolve(repeat ? { status: 'in-progress', owner: 'self', retryAfterMs: 0 } : { status: 'new' });
+          continue;
+        }
+        const row = current.get(itemId);
+        // Gone between the two statements (released or pruned): the caller simply claims again.
+        if (!row) item.resolve({ status: 'in-progress', owner: 'other', retryAfterMs: 0 });
+        else if (row.status === 'done') item.resolve({ status: 'duplicate' });
+        else if (row.instance_id === instanceId && row.session_id === sessionId) {
+          item.resolve({ status: 'in-progress', owner: 'self', retryAfterMs: 0 });
+        } else item.resolve({ status: 'in-progress', owner: 'other', retryAfterMs: Math.max(0, Number(row.lease_until) - at) });
+      }
+    })().catch(
+      // Mapped to every waiting caller: none of these keys is claimed.
+      (error: unknown) => items.forEach((i) => i.reject(error)),
+    );
+  }
+
+  let batch: Array<Waiter<void>> = [];
   let closing: Promise<void> | undefined;
 
   /** One statement (one commit) for every complete() of the current tick. */
   function flushCompletes(): void {
     const items = batch;
     batch = [];
+    const { scopes, keys } = sortedPairs(items);
     pool
       .query(
         `INSERT INTO ${t('dedup_keys')} (scope, key, status, instance_id, session_id, lease_until, updated_at)
          SELECT s, k, 'done', $3, $4, 0, $5 FROM unnest($1::text[], $2::text[]) AS u(s, k)
          ON CONFLICT (scope, key) DO UPDATE SET status = 'done', instance_id = EXCLUDED.instance_id,
            session_id = EXCLUDED.session_id, lease_until = 0, updated_at = EXCLUDED.updated_at`,
-        [items.map((i) => i.scope), items.map((i) => i.key), instanceId, sessionId, now()],
+        [scopes, keys, instanceId, sessionId, now()],
       )
       .then(
         () => items.forEach((i) => i.resolve()),
@@ -89,22 +159,12 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
   };
 
   return {
-    async claim(scope, key): Promise<ClaimResult> {
-      const at = now();
-      const taken = await pool.query(claimSql, [scope, key, instanceId, sessionId, at + leaseMs, at]);
-      if (taken.rowCount === 1) return { status: 'new' };
-      const row = await pool.query<{ status: string; instance_id: string; session_id: string; lease_until: string }>(
-        `SELECT status, instance_id, session_id, lease_until FROM ${t('dedup_keys')} WHERE scope = $1 AND key = $2`,
-        [scope, key],
-      );
-      const current = row.rows[0];
-      // Gone between the two statements (released or pruned): the caller simply claims again.
-      if (!current) return { status: 'in-progress', owner: 'other', retryAfterMs: 0 };
-      if (current.status === 'done') return { status: 'duplicate' };
-      if (current.instance_id === instanceId && current.session_id === sessionId) {
-        return { status: 'in-progress', owner: 'self', retryAfterMs: 0 };
-      }
-      return { status: 'in-progress', owner: 'other', retryAfterMs: Math.max(0, Number(current.lease_until) - at) };
+    claim(scope, key): Promise<ClaimResult> {
+      if (closing) return Promise.reject(new Error('PostgreSQL dedup store is closed'));
+      return new Promise<ClaimResult>((resolve, reject) => {
+        claims.push({ scope, key, resolve, reject });
+        if (claims.length === 1) setImmediate(flushClaims);
+      });
     },
     complete(scope, key) {
       if (closing) return Promise.reject(new Error('PostgreSQL dedup store is closed'));
@@ -187,6 +247,7 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
     },
     close() {
       closing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        if (claims.length > 0) flushClaims();
         if (batch.length > 0) flushCompletes();
         // Let the last batch's statement finish before the pool goes.
         await pool.query('SELECT 1');
@@ -224,6 +285,10 @@ async function migrate(pool: pg.Pool, schema: string): Promise<void> {
       )`);
     await client.query(
       `CREATE INDEX IF NOT EXISTS dedup_keys_done_at ON "${schema}".dedup_keys (updated_at) WHERE status = 'done'`,
+    );
+    // Small: only live claims. Lets an opening instance find the claims its dead process left.
+    await client.query(
+      `CREATE INDEX IF NOT EXISTS dedup_keys_in_progress ON "${schema}".dedup_keys (instance_id) WHERE status = 'in-progress'`,
     );
     await client.query(`CREATE TABLE IF NOT EXISTS "${schema}".epoch_seq (scope text PRIMARY KEY, last integer NOT NULL)`);
     await client.query(`

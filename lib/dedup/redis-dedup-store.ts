@@ -4,6 +4,8 @@
  * Layout under `prefix` (default `subwatch`):
  * - `<prefix>:k:<scope>\n<key>` — `d` once done (TTL = retention), or `p|<instance>|<session>|<leaseUntil>`
  *   while claimed. Claims run as one Lua script, so two claimers never both get `new`.
+ * - `<prefix>:c:<instanceId>` — the key names this instance claimed and has not completed or
+ *   released, so a restarted instance frees what its dead process held (see DedupStore).
  * - `<prefix>:done` — sorted set of done keys by completion time, for `prune`.
  * - `<prefix>:eseq` (hash scope → last epoch), `<prefix>:e:<scope>` (hash epoch → JSON record).
  * - `<prefix>:i:<instanceId>` — the instance's latest heartbeat `{lastSeen, beat}` as JSON, expiring
@@ -41,7 +43,7 @@ export interface RedisDedupStoreOptions {
 }
 
 /**
- * KEYS[1] key; ARGV: instance, session, leaseMs, now, gcMs.
+ * KEYS[1] key, KEYS[2] this instance's claim index; ARGV: instance, session, leaseMs, now, gcMs.
  * Returns {'new'} | {'duplicate'} | {'self'} | {'other', retryAfterMs}.
  */
 const CLAIM_SCRIPT = `
@@ -54,17 +56,40 @@ if v then
   if inst ~= ARGV[1] and tonumber(lease) > now then return {'other', tonumber(lease) - now} end
 end
 redis.call('SET', KEYS[1], 'p|' .. ARGV[1] .. '|' .. ARGV[2] .. '|' .. (now + tonumber(ARGV[3])), 'PX', ARGV[5])
+redis.call('SADD', KEYS[2], KEYS[1])
 return {'new'}
 `;
 
-/** KEYS[1] key; ARGV: instance, session. Deletes only this session's own claim. */
+/** KEYS[1] key, KEYS[2] this instance's claim index; ARGV: instance, session. Deletes only this session's own claim. */
 const RELEASE_SCRIPT = `
 local v = redis.call('GET', KEYS[1])
 if v and string.sub(v, 1, 2) == 'p|' then
   local inst, sess = string.match(v, '^p|([^|]*)|([^|]*)|')
-  if inst == ARGV[1] and sess == ARGV[2] then return redis.call('DEL', KEYS[1]) end
+  if inst == ARGV[1] and sess == ARGV[2] then
+    redis.call('SREM', KEYS[2], KEYS[1])
+    return redis.call('DEL', KEYS[1])
+  end
 end
 return 0
+`;
+
+/**
+ * KEYS[1] this instance's claim index; ARGV[1] instance. Run when a session opens: every claim
+ * still held by this instance is from a dead earlier session, so it is deleted (claimable by all).
+ * Index entries of keys since done or taken over by another instance are only dropped.
+ */
+const FREE_DEAD_CLAIMS_SCRIPT = `
+local mine = 'p|' .. ARGV[1] .. '|'
+local freed = 0
+for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local v = redis.call('GET', key)
+  if v and string.sub(v, 1, #mine) == mine then
+    redis.call('DEL', key)
+    freed = freed + 1
+  end
+end
+redis.call('DEL', KEYS[1])
+return freed
 `;
 
 /** KEYS[1] key; ARGV: zset key name is KEYS[2]; ARGV[1] member. Deletes a done marker and its index entry. */
@@ -81,8 +106,9 @@ return 0
 
 type RedisWithScripts = Redis & {
   subwatchForgetInstance(key: string, index: string, id: string): Promise<number>;
-  subwatchClaim(key: string, instance: string, session: string, leaseMs: number, now: number, gcMs: number): Promise<[string, number?]>;
-  subwatchRelease(key: string, instance: string, session: string): Promise<number>;
+  subwatchClaim(key: string, index: string, instance: string, session: string, leaseMs: number, now: number, gcMs: number): Promise<[string, number?]>;
+  subwatchRelease(key: string, index: string, instance: string, session: string): Promise<number>;
+  subwatchFreeDeadClaims(index: string, instance: string): Promise<number>;
   subwatchPruneOne(key: string, zset: string, member: string): Promise<number>;
 };
 
@@ -101,8 +127,9 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
   const redis = (options.client ??
     new Redis(options.url!, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true })) as RedisWithScripts;
 
-  redis.defineCommand('subwatchClaim', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
-  redis.defineCommand('subwatchRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+  redis.defineCommand('subwatchClaim', { numberOfKeys: 2, lua: CLAIM_SCRIPT });
+  redis.defineCommand('subwatchRelease', { numberOfKeys: 2, lua: RELEASE_SCRIPT });
+  redis.defineCommand('subwatchFreeDeadClaims', { numberOfKeys: 1, lua: FREE_DEAD_CLAIMS_SCRIPT });
   redis.defineCommand('subwatchPruneOne', { numberOfKeys: 2, lua: PRUNE_ONE_SCRIPT });
   redis.defineCommand('subwatchForgetInstance', { numberOfKeys: 2, lua: FORGET_INSTANCE_SCRIPT });
   if (ownsClient) {
@@ -121,6 +148,13 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
   const epochsOf = (scope: string) => `${prefix}:e:${scope}`;
   const instanceKey = (id: string) => `${prefix}:i:${id}`;
   const instanceIndex = `${prefix}:instances`;
+  const claimIndex = `${prefix}:c:${instanceId}`;
+  try {
+    await redis.subwatchFreeDeadClaims(claimIndex, instanceId);
+  } catch (error) {
+    if (ownsClient) redis.disconnect();
+    throw new Error(`Cannot open Redis dedup store: ${String(error)}`, { cause: error });
+  }
   let closing: Promise<void> | undefined;
 
   async function writeEpoch(scope: string, epoch: number, patch: Partial<Epoch>): Promise<void> {
@@ -133,6 +167,7 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
     async claim(scope, key): Promise<ClaimResult> {
       const [status, retryAfterMs] = await redis.subwatchClaim(
         keyName(member(scope, key)),
+        claimIndex,
         instanceId,
         sessionId,
         leaseMs,
@@ -148,12 +183,17 @@ export async function createRedisDedupStore(options: RedisDedupStoreOptions): Pr
       if (closing) throw new Error('Redis dedup store is closed');
       const m = member(scope, key);
       // MULTI: the done marker and its prune-index entry are written together.
-      const result = await redis.multi().set(keyName(m), 'd', 'PX', doneTtlMs).zadd(doneIndex, now(), m).exec();
+      const result = await redis
+        .multi()
+        .set(keyName(m), 'd', 'PX', doneTtlMs)
+        .zadd(doneIndex, now(), m)
+        .srem(claimIndex, keyName(m))
+        .exec();
       const failed = result?.find(([error]) => error !== null);
       if (!result || failed) throw new Error(`Redis complete failed for ${scope}: ${String(failed?.[0] ?? 'aborted')}`);
     },
     async release(scope, key) {
-      await redis.subwatchRelease(keyName(member(scope, key)), instanceId, sessionId);
+      await redis.subwatchRelease(keyName(member(scope, key)), claimIndex, instanceId, sessionId);
     },
     async openEpoch(scope, startedAt) {
       const epoch = await redis.hincrby(epochSeq, scope, 1);

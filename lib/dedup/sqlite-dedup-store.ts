@@ -13,8 +13,8 @@
  *
  * Claim ownership: each store instance has an `instanceId` (stable across restarts of the same
  * deployment, default "local") and a random `sessionId` (new per open). A claim left
- * `in-progress` by an earlier session of the same instance belongs to a dead process, so it is
- * claimable at once after a restart. Claims of *other* instances are respected until their
+ * `in-progress` by an earlier session of the same instance belongs to a dead process, so opening
+ * the store frees it (for every instance) at once after a restart. Claims of *other* instances are respected until their
  * lease (`leaseMs`) ends. Two processes must never run with the same instanceId at once.
  */
 import { randomUUID } from 'node:crypto';
@@ -149,6 +149,8 @@ export function createSqliteDedupStore(options: SqliteDedupStoreOptions): DedupS
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     migrateEpochColumns(db);
+    // This session is new: every in-progress claim of this instance belongs to a dead process.
+    db.prepare("DELETE FROM dedup_keys WHERE status = 'in-progress' AND instance_id = ?").run(instanceId);
   } catch (error) {
     throw new Error(`Cannot open SQLite dedup store at ${options.path}: ${String(error)}`, { cause: error });
   }

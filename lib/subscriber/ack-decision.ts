@@ -16,8 +16,12 @@ export type HandlingOutcome =
   | { kind: 'sink-threw'; error: unknown }
   /** The key is already done (store said duplicate, or the first copy here succeeded). */
   | { kind: 'duplicate' }
-  /** Another instance holds the claim; its lease ends in `retryAfterMs`. */
-  | { kind: 'claimed-elsewhere'; retryAfterMs: number }
+  /**
+   * Another instance holds the claim; its lease ends in `retryAfterMs`. `waitedMs`: how long the
+   * subscriber already waited for it (checking the claim again meanwhile); counted against the
+   * bounded wait.
+   */
+  | { kind: 'claimed-elsewhere'; retryAfterMs: number; waitedMs?: number }
   /** claim/complete failed: the key is not durably done. */
   | { kind: 'store-failed'; error: unknown }
   /** No dedup key could be derived (e.g. missing business key). */
@@ -46,6 +50,8 @@ export interface AckDecisionContext {
 }
 
 export const DEFAULT_RETRY_BACKOFF: BackoffOptions = { initialMs: 100, maxMs: 2_000, multiplier: 2 };
+/** How long a delivery whose key another instance holds is kept before it is nacked `retry`. */
+export const DEFAULT_MAX_CLAIM_WAIT_MS = 5_000;
 
 export function toAckDecision(outcome: HandlingOutcome, context: AckDecisionContext): AckDecision {
   const retryDelay = backoffDelay(context.retryCount, context.retryBackoff ?? DEFAULT_RETRY_BACKOFF);
@@ -68,7 +74,11 @@ export function toAckDecision(outcome: HandlingOutcome, context: AckDecisionCont
     case 'claimed-elsewhere':
       return retry(
         'dedup key is being processed by another instance',
-        Math.min(Math.max(outcome.retryAfterMs, retryDelay), context.maxClaimWaitMs ?? 5_000),
+        Math.max(
+          0,
+          Math.min(Math.max(outcome.retryAfterMs, retryDelay), context.maxClaimWaitMs ?? DEFAULT_MAX_CLAIM_WAIT_MS) -
+            (outcome.waitedMs ?? 0),
+        ),
         'none',
       );
     case 'store-failed':

@@ -66,6 +66,11 @@ describe('toAckDecision', () => {
     expect(toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: 60_000 }, context)).toMatchObject({ delayMs: 5000 });
   });
 
+  it('counts the time already spent waiting for another instance’s claim against the bounded wait', () => {
+    expect(toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: 60_000, waitedMs: 4_200 }, context)).toMatchObject({ delayMs: 800 });
+    expect(toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: 60_000, waitedMs: 5_000 }, context)).toMatchObject({ delayMs: 0 });
+  });
+
   it('parks a delivery without a dedup key', () => {
     expect(toAckDecision({ kind: 'no-key', reason: 'no orderId' }, context)).toEqual({
       action: 'nack',

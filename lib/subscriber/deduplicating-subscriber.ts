@@ -24,7 +24,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
 import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
-import { copyCounters, type DedupStore } from '../dedup/dedup-store';
+import { copyCounters, type ClaimResult, type DedupStore, type EpochCounters } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
 import type {
@@ -32,7 +32,14 @@ import type {
   SourceEvent,
   SourceSubscription,
 } from '../esdb/persistent-subscription-source';
-import { toAckDecision, type AckDecision, type DeliveryOutcome, type HandlingOutcome } from './ack-decision';
+import {
+  DEFAULT_MAX_CLAIM_WAIT_MS,
+  toAckDecision,
+  type AckDecision,
+  type AckDecisionContext,
+  type DeliveryOutcome,
+  type HandlingOutcome,
+} from './ack-decision';
 import { createBackoff, type BackoffOptions } from './backoff';
 import { originalRecord, toDedupKey, type DedupKeySpec } from './dedup-key';
 import {
@@ -40,7 +47,7 @@ import {
   describeConnectionFailure,
   type ConnectionFailureKind,
 } from './connection-failure';
-import { classifyDuplicate, type DuplicateCause } from './duplicate-cause';
+import { classifyDuplicate, type DuplicateCause, type DuplicateFacts } from './duplicate-cause';
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
@@ -67,6 +74,11 @@ interface CommonOptions {
   backoff?: BackoffOptions;
   /** Delay before a nack retry, by retryCount. Default 100 ms doubling to 2 s. */
   retryBackoff?: BackoffOptions;
+  /**
+   * How long a delivery whose key another instance holds waits (checking the claim again) before
+   * it is nacked `retry`. Default 5000 ms.
+   */
+  maxClaimWaitMs?: number;
   /** Default `eventId` (original event id). */
   dedupKey?: DedupKeySpec;
   now?: () => Date;
@@ -167,8 +179,11 @@ interface DeliveryContext {
   eventId: string;
   key: string;
   tracked: Tracked;
-  /** Cause to count if this delivery turns out to be a duplicate. */
-  cause: DuplicateCause;
+  /**
+   * What the cause is judged from if this delivery turns out to be a duplicate (judged when it is
+   * answered: by then its connection may have ended); null = `other`.
+   */
+  causeFacts: DuplicateFacts | null;
 }
 
 /**
@@ -195,6 +210,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const dedupKey = options.dedupKey ?? 'eventId';
   const logger = options.logger.child({ scope });
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+  const maxClaimWaitMs = options.maxClaimWaitMs ?? DEFAULT_MAX_CLAIM_WAIT_MS;
   const reconnectBackoff = createBackoff(options.backoff ?? { initialMs: 250, maxMs: 10_000 }, options.random);
 
   let lifecycle: Lifecycle = 'idle';
@@ -230,16 +246,28 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
   }
 
+  /**
+   * Queues one store write of `epoch` behind its earlier ones. The counters are copied (and the
+   * dirty flag cleared) when the write starts, not when it is queued: outcomes counted while an
+   * earlier write is in flight leave the epoch dirty for the next flush instead of being lost,
+   * and a close that started first can never overwrite a later flush's counters.
+   */
+  function writeEpoch(epoch: EpochState, write: (counters: EpochCounters) => Promise<void>): Promise<void> {
+    const next = epoch.writes.then(() => {
+      epoch.dirty = false;
+      return write(copyCounters(epoch.counters));
+    });
+    // The chain itself never rejects; each caller handles its own write's failure.
+    epoch.writes = next.catch(() => undefined);
+    return next;
+  }
+
   async function flushEpochs(): Promise<void> {
     for (const epoch of [...dirtyEpochs]) {
-      if (!epoch.dirty) {
-        dirtyEpochs.delete(epoch);
-        continue;
-      }
-      epoch.dirty = false;
       dirtyEpochs.delete(epoch);
+      if (!epoch.dirty) continue;
       try {
-        await store.updateEpoch(scope, epoch.epoch, copyCounters(epoch.counters));
+        await writeEpoch(epoch, (counters) => store.updateEpoch(scope, epoch.epoch, counters));
       } catch (error) {
         // Retried on the next flush (the counters stay in memory).
         epoch.dirty = true;
@@ -383,8 +411,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         epoch.endedAt = endedAt;
         epoch.endReason = reason;
         try {
-          await store.closeEpoch(scope, epoch.epoch, endedAt, reason, copyCounters(epoch.counters));
-          epoch.dirty = false;
+          await writeEpoch(epoch, (counters) => store.closeEpoch(scope, epoch.epoch, endedAt, reason, counters));
         } catch (error) {
           dirtyEpochs.add(epoch);
           epoch.dirty = true;
@@ -449,27 +476,27 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     countEpoch(epoch, 'received');
     dirtyEpochs.add(epoch);
     totals.received += 1;
-    const context = { retryCount: event.retryCount, retryBackoff: options.retryBackoff };
+    const context = { retryCount: event.retryCount, retryBackoff: options.retryBackoff, maxClaimWaitMs };
     const keyResult = toDedupKey(event, dedupKey);
     if (!keyResult.ok) {
       logger.warn({ eventId: record.id, epoch: epoch.epoch }, keyResult.reason);
       // No dedup key: reported under the event id.
-      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked, cause: 'other' as const };
+      const base = { conn, epoch, event, eventId: record.id, key: record.id, tracked, causeFacts: null };
       await settle(base, toAckDecision({ kind: 'no-key', reason: keyResult.reason }, context));
       return;
     }
     const key = keyResult.key;
     // Log context of this delivery; a plain object (a child logger per event costs throughput).
     const log = { key, eventId: record.id, epoch: epoch.epoch, retryCount: event.retryCount };
-    const cause = classifyDuplicate({
+    const causeFacts: DuplicateFacts = {
       retryCount: event.retryCount,
       linkStreamId: event.link?.streamId,
       epoch: epoch.epoch,
       previousEpoch: lastSeenEpoch.get(key),
       previousConnectionEnd: epoch.previousConnectionEnd,
-    });
+    };
     rememberKey(key, epoch.epoch);
-    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, cause };
+    const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, causeFacts };
 
     for (;;) {
       const first = inFlightKeys.get(key);
@@ -495,7 +522,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
         markDone(done);
       };
       try {
-        const decision = await claimAndDeliver(epoch, event, key, log, context);
+        const decision = await claimAndDeliver(epoch, event, key, log, context, tracked);
         done = decision.action === 'ack';
         await settle(delivery, decision, release);
       } finally {
@@ -514,20 +541,42 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
   }
 
+  /**
+   * Claims `key`. While another instance holds it — typically a redelivery after that instance's
+   * connection was cut, its copy still in the sink for a few milliseconds — claims again after a
+   * short, growing delay (10 ms doubling to 500 ms), so a key the other copy finished is acked as
+   * a duplicate at once instead of after a nack round trip. Gives up after `maxClaimWaitMs` (the
+   * bounded wait, then nack `retry`), on stop, or when an operator parks the delivery.
+   */
+  async function claimWaitingForOthers(key: string, tracked: Tracked): Promise<{ claim: ClaimResult; waitedMs: number }> {
+    const startedAt = Date.now();
+    let pauseMs = 10;
+    for (;;) {
+      const claim = await store.claim(scope, key);
+      const waitedMs = Date.now() - startedAt;
+      if (claim.status !== 'in-progress' || claim.owner !== 'other') return { claim, waitedMs };
+      const left = Math.min(maxClaimWaitMs, claim.retryAfterMs) - waitedMs;
+      if (left <= 0 || stopController.signal.aborted || tracked.parkRequest) return { claim, waitedMs };
+      await delay(Math.min(pauseMs, left), AbortSignal.any([stopController.signal, tracked.wake.signal]));
+      pauseMs = Math.min(pauseMs * 2, 500);
+    }
+  }
+
   /** claim → sink → complete/release. Returns the decision; never acks itself. */
   async function claimAndDeliver(
     epoch: EpochState,
     event: SourceEvent,
     key: string,
     log: Record<string, unknown>,
-    context: { retryCount: number; retryBackoff?: BackoffOptions },
+    context: AckDecisionContext,
+    tracked: Tracked,
   ): Promise<AckDecision> {
     let outcome: HandlingOutcome;
     try {
-      const claim = await store.claim(scope, key);
+      const { claim, waitedMs } = await claimWaitingForOthers(key, tracked);
       if (claim.status === 'duplicate') return toAckDecision({ kind: 'duplicate' }, context);
       if (claim.status === 'in-progress' && claim.owner === 'other') {
-        return toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: claim.retryAfterMs }, context);
+        return toAckDecision({ kind: 'claimed-elsewhere', retryAfterMs: claim.retryAfterMs, waitedMs }, context);
       }
       // 'new', or 'in-progress' by this session with no local handler (a release that failed
       // earlier): the claim is ours either way.
@@ -573,7 +622,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
    * the operator asked for one, counts, then sends the ack/nack.
    */
   async function settle(delivery: DeliveryContext, decision: AckDecision, beforeSend?: () => void): Promise<void> {
-    const { conn, epoch, event, eventId, key, tracked, cause } = delivery;
+    const { conn, epoch, event, eventId, key, tracked, causeFacts } = delivery;
+    const cause: DuplicateCause = causeFacts ? classifyDuplicate({ ...causeFacts, connectionEnded: conn.ended }) : 'other';
     let final = decision;
     beforeSend?.();
     if (final.action === 'nack' && final.nackAction === 'retry') {

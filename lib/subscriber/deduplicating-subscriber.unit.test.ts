@@ -47,6 +47,7 @@ function setup(
     dedupKey?: DedupKeySpec;
     stopTimeoutMs?: number;
     retryBackoff?: { initialMs: number; maxMs: number };
+    maxClaimWaitMs?: number;
   } = {},
 ): Harness {
   const server = options.server ?? createFakePersistentSubscription();
@@ -95,6 +96,7 @@ function setup(
     epochFlushMs: 20,
     ...(options.dedupKey ? { dedupKey: options.dedupKey } : {}),
     ...(options.stopTimeoutMs ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
+    ...(options.maxClaimWaitMs ? { maxClaimWaitMs: options.maxClaimWaitMs } : {}),
     onEpoch: (epoch) => epochEvents.push(epoch),
     onReceived: (info) => received.push(info),
   });
@@ -232,10 +234,10 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     expect(h.sinkCalls.map((d) => d.eventId)).toEqual([id, id]); // at-least-once: the sink is asked again
   });
 
-  it('nacks retry without calling the sink while another instance holds the claim, then takes over after its lease', async () => {
+  it('nacks retry without calling the sink while another instance holds the claim past the bounded wait, then takes over after its lease', async () => {
     const data = createMemoryDedupData();
-    const other = createMemoryDedupStore({ data, instanceId: 'other-instance', leaseMs: 150 });
-    const h = setup({ data, store: () => createMemoryDedupStore({ data, instanceId: 'local' }) });
+    const other = createMemoryDedupStore({ data, instanceId: 'other-instance', leaseMs: 400 });
+    const h = setup({ data, store: () => createMemoryDedupStore({ data, instanceId: 'local' }), maxClaimWaitMs: 100 });
     const [id = ''] = h.server.append(1);
     await other.claim(SCOPE, id);
     h.subscriber.start();
@@ -243,6 +245,22 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     expect(h.server.nacks[0]).toMatchObject({ id, action: 'retry', reason: 'dedup key is being processed by another instance' });
     // The first delivery (retryCount 0) never reached the sink; a redelivery after the lease did.
     expect(h.sinkCalls.map((d) => [d.eventId, d.retryCount > 0])).toEqual([[id, true]]);
+  });
+
+  it('acks a delivery as a duplicate without a nack when the instance holding its key finishes it within the wait', async () => {
+    const data = createMemoryDedupData();
+    const other = createMemoryDedupStore({ data, instanceId: 'other-instance', leaseMs: 60_000 });
+    const h = setup({ data, store: () => createMemoryDedupStore({ data, instanceId: 'local' }) });
+    const [id = ''] = h.server.append(1);
+    await other.claim(SCOPE, id);
+    h.subscriber.start();
+    await waitFor(() => h.server.pushes.length === 1, { message: 'delivered while the other instance holds the key' });
+    // The other instance's copy succeeds a moment later (its sink call was in flight).
+    await other.complete(SCOPE, id);
+    await waitFor(() => h.server.acks.length === 1, { message: 'acked' });
+    expect(h.server.nacks).toEqual([]);
+    expect(h.sinkCalls).toEqual([]);
+    expect(h.received).toEqual([expect.objectContaining({ eventId: id, outcome: 'duplicate' })]);
   });
 
   it('reconnects after every drop, closing the old epoch with the reason and opening a new one first', async () => {
@@ -274,6 +292,38 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
       [1, false],
       [2, true],
     ]);
+  });
+
+  it('keeps outcomes that land while the ended epoch is still being closed in the store, so the stored epoch counts them', async () => {
+    const sinkGate = gate();
+    const closeGate = gate();
+    const h = setup({
+      sink: async () => (await sinkGate.promise, { outcome: 'ok' }),
+      store: (base) => ({
+        ...base,
+        // A slow store (a round trip to Redis or PostgreSQL): the close lands after later outcomes.
+        closeEpoch: async (...args) => {
+          await closeGate.promise;
+          return base.closeEpoch(...args);
+        },
+      }),
+    });
+    h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'one in the sink' });
+    h.server.dropAll('UnavailableError: 14 UNAVAILABLE: Connection dropped');
+    sinkGate.open();
+    await waitFor(() => h.received.some((r) => r.epoch === 1 && r.outcome === 'delivered'), { message: 'delivered in epoch 1' });
+    closeGate.open();
+    await waitFor(() => h.server.isIdle(), { message: 'the redelivery acked as a duplicate' });
+    await h.subscriber.stop();
+
+    const epoch1 = (await h.store.listEpochs(SCOPE, 10)).find((e) => e.epoch === 1);
+    expect(epoch1).toMatchObject({
+      endReason: 'connection lost: UnavailableError: 14 UNAVAILABLE: Connection dropped',
+      received: 1,
+      delivered: 1,
+    });
   });
 
   it('backs off after failed subscribe attempts and opens no epoch until a connection is confirmed', async () => {

@@ -12,13 +12,17 @@
  *    `persistent-subscription-dropped`: the group was shut down (leader change, RestartSubsystem,
  *    Update) and reloaded from its checkpoint, which redelivers everything after the checkpoint,
  *    acked or not, with retryCount reset to 0 (§2.6, §7d).
- * 3. `other` — any other retryCount 0 duplicate: `retryCount == 0` is never a retry by the same
+ * 3. `reconnect` — retryCount 0 and this copy's connection ended before it was answered: the
+ *    server retried it when that connection ended (§2.4), and the retry — on another connection,
+ *    often another instance — finished the key while this copy still waited (to open its epoch,
+ *    or for its claim).
+ * 4. `other` — any other retryCount 0 duplicate: `retryCount == 0` is never a retry by the same
  *    group instance (§2.4), so it is a second link to the same event (§7f), a reload we could not
  *    see (e.g. a server restart while this process was down), or a key shared by two events.
- * 4. `timeout` — retryCount > 0 and this subscriber received the key earlier *on the same
+ * 5. `timeout` — retryCount > 0 and this subscriber received the key earlier *on the same
  *    connection*: the server gave up waiting for the ack (message timeout, §2.4/§7b) while the
  *    first copy was still in the sink, or its ack was written after the expiry.
- * 5. `reconnect` — retryCount > 0 otherwise: the key was received on an earlier connection (or by
+ * 6. `reconnect` — retryCount > 0 otherwise: the key was received on an earlier connection (or by
  *    an earlier process of this subscriber), so the copy is an unacked in-flight message retried
  *    when that connection ended (§2.4 "consumer disconnect", §7c) — including an ack lost with
  *    the connection.
@@ -44,6 +48,8 @@ export interface DuplicateFacts {
   previousEpoch: number | undefined;
   /** End reason of the connection before this one; null for the first connection of the process. */
   previousConnectionEnd: string | null;
+  /** This copy's own connection ended before the copy was answered (rule 3). Default false. */
+  connectionEnded?: boolean;
 }
 
 const PARKED_STREAM = /^\$persistentsubscription-.+-parked$/;
@@ -54,9 +60,8 @@ const GROUP_RELOAD_DROP = /persistent-?subscription-?dropped/i;
 export function classifyDuplicate(facts: DuplicateFacts): DuplicateCause {
   if (facts.linkStreamId !== undefined && PARKED_STREAM.test(facts.linkStreamId)) return 'replay';
   if (facts.retryCount === 0) {
-    return facts.previousConnectionEnd !== null && GROUP_RELOAD_DROP.test(facts.previousConnectionEnd)
-      ? 'reload'
-      : 'other';
+    if (facts.previousConnectionEnd !== null && GROUP_RELOAD_DROP.test(facts.previousConnectionEnd)) return 'reload';
+    return facts.connectionEnded === true ? 'reconnect' : 'other';
   }
   return facts.previousEpoch === facts.epoch ? 'timeout' : 'reconnect';
 }

@@ -43,6 +43,13 @@ describe('classifyDuplicate', () => {
     ).toBe('other');
   });
 
+  it('tags retryCount 0 whose own connection ended before it was answered as a reconnect (its retry finished the key elsewhere)', () => {
+    expect(classifyDuplicate({ ...base, retryCount: 0, previousEpoch: undefined, connectionEnded: true })).toBe('reconnect');
+    // A group reload still wins: everything after the checkpoint comes again with retryCount 0.
+    const previousConnectionEnd = 'connection lost: PersistentSubscriptionDroppedError: Subscription dropped';
+    expect(classifyDuplicate({ ...base, retryCount: 0, previousConnectionEnd, connectionEnded: true })).toBe('reload');
+  });
+
   it('tags retryCount > 0 of a key first received on the same connection as a message timeout', () => {
     expect(classifyDuplicate({ ...base, retryCount: 1, epoch: 3, previousEpoch: 3 })).toBe('timeout');
   });

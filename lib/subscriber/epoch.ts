@@ -19,12 +19,17 @@ export interface EpochState {
   /** End reason of the connection before this one (null for the first one of the process). */
   readonly previousConnectionEnd: string | null;
   readonly counters: EpochCounters;
-  /** True when counters changed since the last write to the store. */
+  /** True when counters changed since the last write to the store started. */
   dirty: boolean;
+  /**
+   * Tail of this epoch's store writes (update/close). Writes run one after another so a slower,
+   * older write never lands after a newer one (see the subscriber's `writeEpoch`).
+   */
+  writes: Promise<void>;
 }
 
 export function createEpochState(epoch: number, startedAt: Date, previousConnectionEnd: string | null = null): EpochState {
-  return { epoch, startedAt, endedAt: null, endReason: null, previousConnectionEnd, counters: zeroCounters(), dirty: false };
+  return { epoch, startedAt, endedAt: null, endReason: null, previousConnectionEnd, counters: zeroCounters(), dirty: false, writes: Promise.resolve() };
 }
 
 export function countEpoch(state: EpochState, name: EpochCounterName, by = 1): void {
