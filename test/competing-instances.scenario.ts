@@ -28,7 +28,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   EventStoreDBClient,
-  jsonEvent,
   persistentSubscriptionToStreamSettingsFromDefaults,
   START,
 } from '@eventstore/db-client';
@@ -41,6 +40,7 @@ import { createPostgresDedupStore } from '../lib/dedup/postgres-dedup-store';
 import { createRedisDedupStore } from '../lib/dedup/redis-dedup-store';
 import { listParkedMessages } from '../lib/esdb/parked-messages';
 import { toGroupTotals } from '../lib/instances/group-totals';
+import { appendOrders } from './helpers/append-orders';
 import { seededRandom, seedFrom } from './helpers/seeded-random';
 import { createFaultProxy, startEmbeddedEsdb, type EmbeddedEsdb, type FaultProxy } from './helpers/server-fixtures';
 import { testPostgresUrl, testRedisUrl } from './helpers/service-urls';
@@ -213,15 +213,7 @@ export function runCompetingInstancesScenario(kind: SharedStoreKind): void {
 
       const stream = `competing-${randomUUID()}`;
       const group = `billing-${randomUUID()}`;
-      const ids: string[] = [];
-      for (let offset = 0; offset < EVENTS; offset += 500) {
-        const batch = Array.from({ length: 500 }, (_, i) => {
-          const id = randomUUID();
-          ids.push(id);
-          return jsonEvent({ id, type: 'OrderPlaced', data: { n: offset + i } });
-        });
-        await admin.appendToStream(stream, batch);
-      }
+      const ids = await appendOrders(admin, stream, EVENTS, 500);
       await admin.createPersistentSubscriptionToStream(
         stream,
         group,

@@ -21,7 +21,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   EventStoreDBClient,
-  jsonEvent,
   persistentSubscriptionToStreamSettingsFromDefaults,
   START,
 } from '@eventstore/db-client';
@@ -29,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import type { EpochRecord } from '../lib/api/schemas';
 import { createSqliteDedupStore } from '../lib/dedup/sqlite-dedup-store';
 import { seededRandom, seedFrom } from './helpers/seeded-random';
+import { appendOrders } from './helpers/append-orders';
 import { createFaultProxy, startEmbeddedEsdb, type EmbeddedEsdb, type FaultProxy } from './helpers/server-fixtures';
 import { waitFor } from './helpers/wait-for';
 import { startWebhookReceiver, type WebhookCall, type WebhookReceiver } from './helpers/webhook-receiver';
@@ -91,15 +91,7 @@ describe('soak: 20,000 events through cuts, held acks, subscriber crashes and a 
 
     const stream = `soak-${randomUUID()}`;
     const group = 'billing';
-    const ids: string[] = [];
-    for (let offset = 0; offset < EVENTS; offset += 500) {
-      const batch = Array.from({ length: 500 }, (_, i) => {
-        const id = randomUUID();
-        ids.push(id);
-        return jsonEvent({ id, type: 'OrderPlaced', data: { n: offset + i } });
-      });
-      await admin.appendToStream(stream, batch);
-    }
+    const ids = await appendOrders(admin, stream, EVENTS, 500);
     await admin.createPersistentSubscriptionToStream(
       stream,
       group,

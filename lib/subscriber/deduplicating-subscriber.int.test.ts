@@ -26,6 +26,7 @@ import type { DedupStore } from '../dedup/dedup-store';
 import { createSqliteDedupStore } from '../dedup/sqlite-dedup-store';
 import { createDeduplicatingSubscriber, type DeduplicatingSubscriber } from './deduplicating-subscriber';
 import type { Sink } from './sink';
+import { appendOrders } from '../../test/helpers/append-orders';
 
 const logger = createTestLogger();
 const BUFFER_SIZE = 10;
@@ -47,15 +48,7 @@ async function seed(
 ): Promise<{ stream: string; group: string; ids: string[] }> {
   const stream = `orders-${randomUUID()}`;
   const group = `billing-${randomUUID()}`;
-  const ids: string[] = [];
-  for (let offset = 0; offset < count; offset += 100) {
-    const batch = Array.from({ length: Math.min(100, count - offset) }, (_, i) => {
-      const id = randomUUID();
-      ids.push(id);
-      return jsonEvent({ id, type: 'OrderPlaced', data: { n: offset + i } });
-    });
-    await admin.appendToStream(stream, batch);
-  }
+  const ids = await appendOrders(admin, stream, count);
   await admin.createPersistentSubscriptionToStream(
     stream,
     group,
