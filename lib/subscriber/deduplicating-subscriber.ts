@@ -23,7 +23,7 @@
  */
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
+import type { DuplicatesByCause, Epoch, EpochRecord, HeldResponse, SubscriberState, SubscriberSummary } from '../api/schemas';
 import { copyCounters, type DedupStore } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
@@ -44,6 +44,7 @@ import { classifyDuplicate, type DuplicateCause } from './duplicate-cause';
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
+import { createRetryMemory, toHeldDeliveries, type HeldCopy } from './held-deliveries';
 
 export interface ReceivedInfo {
   key: string;
@@ -134,6 +135,12 @@ export interface DeduplicatingSubscriber {
    * delivery of `eventId` is in flight here or it was delivered (sink succeeded) first.
    */
   park(eventId: string, reason: string): Promise<boolean>;
+  /**
+   * The deliveries held right now (received, not yet acked or nacked: claiming the key, in the
+   * sink, or waiting for a retry), oldest first, at most `limit` (default 100); `total` counts all.
+   * A cheap in-memory read; what park() can act on.
+   */
+  listHeld(limit?: number): HeldResponse;
   isRunning(): boolean;
   /** The current failure while not live after a drop; null while live, stopped or never failed. */
   getFailure(): SubscriberFailure | null;
@@ -157,6 +164,8 @@ interface Tracked {
   parkRequest: { reason: string; resolve: (parked: boolean) => void } | undefined;
   /** Aborted by park() to cut a retry delay short. */
   readonly wake: AbortController;
+  /** What listHeld() shows of it (the key is derived when listed). */
+  readonly held: Omit<HeldCopy, 'key'> & { readonly event: SourceEvent };
 }
 
 /** Everything settle() needs to answer one delivery. */
@@ -213,6 +222,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const inFlightKeys = new Map<string, Promise<boolean>>();
   const inFlight = new Set<Promise<void>>();
   const trackedByEventId = new Map<string, Set<Tracked>>();
+  /** Failure reason and "held since" of copies nacked `retry`, for the next copy (held-deliveries.ts). */
+  const retryMemory = createRetryMemory();
   const dirtyEpochs = new Set<EpochState>();
   /** key → epoch in which it was last received here (insertion order = age; oldest evicted). */
   const lastSeenEpoch = new Map<string, number>();
@@ -431,7 +442,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
 
   async function handle(conn: Connection, epoch: EpochState, event: SourceEvent): Promise<void> {
     const record = originalRecord(event);
-    const tracked: Tracked = { eventId: record.id, parkRequest: undefined, wake: new AbortController() };
+    const tracked: Tracked = { eventId: record.id, parkRequest: undefined, wake: new AbortController(), held: toHeld(event, epoch.epoch) };
     const copies = trackedByEventId.get(record.id) ?? new Set<Tracked>();
     copies.add(tracked);
     trackedByEventId.set(record.id, copies);
@@ -440,6 +451,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     } finally {
       copies.delete(tracked);
       if (copies.size === 0) trackedByEventId.delete(record.id);
+      releaseHeld(tracked);
       tracked.parkRequest?.resolve(false); // no-op when it was already resolved
     }
   }
@@ -537,6 +549,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
 
     try {
+      setHeldPhase(event, 'in-sink');
       const result: SinkResult = await sink(toDelivery(event, key, epoch.epoch));
       outcome = { kind: 'sink', result };
     } catch (error) {
@@ -577,6 +590,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     let final = decision;
     beforeSend?.();
     if (final.action === 'nack' && final.nackAction === 'retry') {
+      tracked.held.phase = 'waiting-retry';
+      tracked.held.lastOutcome = final.reason;
       if (final.delayMs > 0 && !tracked.parkRequest) {
         await delay(final.delayMs, AbortSignal.any([stopController.signal, tracked.wake.signal]));
       }
@@ -721,6 +736,16 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     listEpochs(limit) {
       return store.listEpochs(scope, limit);
     },
+    listHeld(limit) {
+      const copies = [...trackedByEventId.values()].flatMap((set) => [...set]);
+      return toHeldDeliveries(
+        copies.map(({ held: { event, ...copy } }) => {
+          const keyResult = toDedupKey(event, dedupKey);
+          return { ...copy, key: keyResult.ok ? keyResult.key : copy.eventId };
+        }),
+        limit,
+      );
+    },
     isRunning() {
       return lifecycle === 'running';
     },
@@ -728,6 +753,42 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       return failure && lifecycle === 'running' ? { ...failure } : null;
     },
   };
+
+  // ---- held deliveries (listHeld) ------------------------------------------------------------
+
+  function toHeld(event: SourceEvent, epochNumber: number): Tracked['held'] {
+    const record = originalRecord(event);
+    const at = now();
+    const previous = retryMemory.recall(record.id, at);
+    return {
+      event,
+      eventId: record.id,
+      stream: record.streamId,
+      revision: record.revision.toString(),
+      type: record.type,
+      retryCount: event.retryCount,
+      epoch: epochNumber,
+      since: previous?.since ?? at,
+      phase: 'waiting-claim',
+      lastOutcome: previous?.lastOutcome,
+    };
+  }
+
+  function setHeldPhase(event: SourceEvent, phase: HeldCopy['phase']): void {
+    for (const tracked of trackedByEventId.get(originalRecord(event).id) ?? []) {
+      if (tracked.held.event === event) tracked.held.phase = phase;
+    }
+  }
+
+  /** A copy nacked `retry` hands its trace to the next one; any other answer ends the trace. */
+  function releaseHeld(tracked: Tracked): void {
+    const { eventId, phase, since, lastOutcome } = tracked.held;
+    if (phase === 'waiting-retry' && !tracked.parkRequest && lastOutcome !== undefined) {
+      retryMemory.remember(eventId, { since, lastOutcome }, now());
+    } else {
+      retryMemory.forget(eventId);
+    }
+  }
 
   function toDelivery(event: SourceEvent, key: string, epochNumber: number): Delivery {
     const record = originalRecord(event);
