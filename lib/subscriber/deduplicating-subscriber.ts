@@ -131,14 +131,17 @@ export interface DeduplicatingSubscriber {
   /**
    * Operator park (DESIGN.md §7 `POST …/park`) of a delivery this subscriber holds right now.
    * A delivery waiting for its retry is nacked `park` at once; one inside the sink call is parked
-   * when the sink does not succeed. Resolves true once the nack park was sent; false when no
-   * delivery of `eventId` is in flight here or it was delivered (sink succeeded) first.
+   * when the sink does not succeed. An event nacked `retry` in the last 5 s whose redelivery has
+   * not arrived yet (listed by listHeld()) is parked when it arrives. Resolves true once the nack
+   * park was sent; false when no delivery of `eventId` is in flight here (or its redelivery does
+   * not come within 5 s) or it was delivered (sink succeeded) first.
    */
   park(eventId: string, reason: string): Promise<boolean>;
   /**
    * The deliveries held right now (received, not yet acked or nacked: claiming the key, in the
-   * sink, or waiting for a retry), oldest first, at most `limit` (default 100); `total` counts all.
-   * A cheap in-memory read; what park() can act on.
+   * sink, or waiting for a retry — including an event nacked `retry` in the last 5 s whose
+   * redelivery has not arrived yet), oldest first, at most `limit` (default 100); `total` counts
+   * all. A cheap in-memory read; what park() can act on.
    */
   listHeld(limit?: number): HeldResponse;
   isRunning(): boolean;
@@ -222,8 +225,12 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const inFlightKeys = new Map<string, Promise<boolean>>();
   const inFlight = new Set<Promise<void>>();
   const trackedByEventId = new Map<string, Set<Tracked>>();
-  /** Failure reason and "held since" of copies nacked `retry`, for the next copy (held-deliveries.ts). */
+  /** Copies nacked `retry`: listed until their redelivery, which inherits their start and reason. */
   const retryMemory = createRetryMemory();
+  /** How long a nacked-retry event counts as held while its redelivery is on its way. */
+  const awaitRedeliveryMs = 5_000;
+  /** Operator parks of events awaiting their redelivery: the next copy is parked on arrival. */
+  const pendingParks = new Map<string, { request: NonNullable<Tracked['parkRequest']>; timer: ReturnType<typeof setTimeout> }>();
   const dirtyEpochs = new Set<EpochState>();
   /** key → epoch in which it was last received here (insertion order = age; oldest evicted). */
   const lastSeenEpoch = new Map<string, number>();
@@ -442,7 +449,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
 
   async function handle(conn: Connection, epoch: EpochState, event: SourceEvent): Promise<void> {
     const record = originalRecord(event);
-    const tracked: Tracked = { eventId: record.id, parkRequest: undefined, wake: new AbortController(), held: toHeld(event, epoch.epoch) };
+    const tracked: Tracked = { eventId: record.id, parkRequest: takePendingPark(record.id), wake: new AbortController(), held: toHeld(event, epoch.epoch) };
     const copies = trackedByEventId.get(record.id) ?? new Set<Tracked>();
     copies.add(tracked);
     trackedByEventId.set(record.id, copies);
@@ -700,7 +707,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     },
     park(eventId, reason) {
       const copies = trackedByEventId.get(eventId);
-      if (!copies || copies.size === 0 || lifecycle !== 'running') return Promise.resolve(false);
+      if (!copies || copies.size === 0 || lifecycle !== 'running') return parkNextCopy(eventId, reason);
       const results = [...copies].map(
         (tracked) =>
           new Promise<boolean>((resolve) => {
@@ -738,13 +745,11 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     },
     listHeld(limit) {
       const copies = [...trackedByEventId.values()].flatMap((set) => [...set]);
-      return toHeldDeliveries(
-        copies.map(({ held: { event, ...copy } }) => {
-          const keyResult = toDedupKey(event, dedupKey);
-          return { ...copy, key: keyResult.ok ? keyResult.key : copy.eventId };
-        }),
-        limit,
-      );
+      const awaiting = retryMemory
+        .awaiting(now(), awaitRedeliveryMs)
+        .filter((trace) => !trackedByEventId.has(trace.eventId))
+        .map((trace) => ({ ...trace, phase: 'waiting-retry' as const }));
+      return toHeldDeliveries([...copies.map(({ held: { event, ...copy } }) => ({ ...copy, key: heldKey(event) })), ...awaiting], limit);
     },
     isRunning() {
       return lifecycle === 'running';
@@ -780,14 +785,47 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
   }
 
+  function heldKey(event: SourceEvent): string {
+    const keyResult = toDedupKey(event, dedupKey);
+    return keyResult.ok ? keyResult.key : originalRecord(event).id;
+  }
+
   /** A copy nacked `retry` hands its trace to the next one; any other answer ends the trace. */
   function releaseHeld(tracked: Tracked): void {
-    const { eventId, phase, since, lastOutcome } = tracked.held;
-    if (phase === 'waiting-retry' && !tracked.parkRequest && lastOutcome !== undefined) {
-      retryMemory.remember(eventId, { since, lastOutcome }, now());
+    const { event, phase, lastOutcome, ...copy } = tracked.held;
+    if (phase === 'waiting-retry' && !tracked.parkRequest && lastOutcome !== undefined && lifecycle === 'running') {
+      retryMemory.remember({ ...copy, key: heldKey(event), lastOutcome }, now());
     } else {
-      retryMemory.forget(eventId);
+      retryMemory.forget(copy.eventId);
     }
+  }
+
+  /** park() of an event nacked `retry` a moment ago: its redelivery is parked on arrival (handle()). */
+  function parkNextCopy(eventId: string, reason: string): Promise<boolean> {
+    if (lifecycle !== 'running' || !retryMemory.recall(eventId, now(), awaitRedeliveryMs)) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const previous = takePendingPark(eventId);
+      const request = {
+        reason,
+        resolve: (parked: boolean) => {
+          previous?.resolve(parked);
+          resolve(parked);
+        },
+      };
+      // The redelivery did not come in time (the server parked it itself, or the connection dropped).
+      const timer = setTimeout(() => takePendingPark(eventId)?.resolve(false), awaitRedeliveryMs);
+      timer.unref();
+      pendingParks.set(eventId, { request, timer });
+    });
+  }
+
+  /** The pending park of `eventId`, now owned by the caller (its timeout is cleared). */
+  function takePendingPark(eventId: string): Tracked['parkRequest'] {
+    const pending = pendingParks.get(eventId);
+    if (!pending) return undefined;
+    pendingParks.delete(eventId);
+    clearTimeout(pending.timer);
+    return pending.request;
   }
 
   function toDelivery(event: SourceEvent, key: string, epochNumber: number): Delivery {

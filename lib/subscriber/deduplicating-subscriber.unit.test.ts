@@ -473,6 +473,47 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     expect(h.subscriber.listHeld()).toEqual({ held: [], total: 0 });
   });
 
+  it('lists an event nacked retry while its redelivery is on its way, and parks that redelivery when an operator parks it meanwhile', async () => {
+    const server = createFakePersistentSubscription();
+    // Retried copies are held back here, as if the server's redelivery were still on its way.
+    const onTheirWay: Array<() => void> = [];
+    const source: PersistentSubscriptionSource = {
+      subscribe: (target, handlers) =>
+        server.source.subscribe(target, {
+          ...handlers,
+          onEvent: (event) => (event.retryCount > 0 ? onTheirWay.push(() => handlers.onEvent(event)) : handlers.onEvent(event)),
+        }),
+    };
+    const sinkCalls: Delivery[] = [];
+    const subscriber = createDeduplicatingSubscriber({
+      source,
+      stream: 'orders',
+      group: 'billing',
+      store: createMemoryDedupStore(),
+      sink: async (delivery) => (sinkCalls.push(delivery), { outcome: 'retry', reason: 'HTTP 503' }),
+      logger,
+      backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
+      retryBackoff: { initialMs: 1, maxMs: 1 },
+    });
+    running.push(subscriber);
+    const [id = ''] = server.append(1);
+    subscriber.start();
+    await waitFor(() => onTheirWay.length === 1 && subscriber.listHeld().total === 1, { message: 'the redelivery on its way' });
+    expect(subscriber.listHeld().held).toEqual([
+      expect.objectContaining({ eventId: id, retryCount: 0, phase: 'waiting-retry', lastOutcome: 'sink asked to retry: HTTP 503' }),
+    ]);
+
+    const parked = subscriber.park(id, 'poison');
+    onTheirWay.shift()!();
+    expect(await parked).toBe(true);
+    expect(server.nacks).toEqual([
+      { id, action: 'retry', reason: 'sink asked to retry: HTTP 503' },
+      { id, action: 'park', reason: 'parked by operator: poison' },
+    ]);
+    expect(sinkCalls).toHaveLength(1);
+    await waitFor(() => subscriber.listHeld().total === 0, { message: 'nothing held' });
+  });
+
   it('reports that an event not in flight here cannot be parked', async () => {
     const h = setup();
     h.subscriber.start();

@@ -56,17 +56,19 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** What a copy nacked `retry` leaves for the next copy of its event. */
-export interface RetryTrace {
-  since: Date;
-  lastOutcome: string;
-}
+/**
+ * What a copy nacked `retry` leaves behind: listed (phase `waiting-retry`) until the server's
+ * redelivery arrives, and handed to that next copy (its start and failure reason).
+ */
+export type RetryTrace = Omit<HeldCopy, 'phase' | 'lastOutcome'> & { lastOutcome: string };
 
 export interface RetryMemory {
-  /** A copy of `eventId` was nacked `retry` at `at`: its next copy carries `trace` on. */
-  remember(eventId: string, trace: RetryTrace, at: Date): void;
-  /** The trace of the previous copy, when one was nacked `retry` at most `gapMs` before `at`. */
-  recall(eventId: string, at: Date): RetryTrace | undefined;
+  /** A copy was nacked `retry` at `at`. */
+  remember(trace: RetryTrace, at: Date): void;
+  /** The trace of `eventId` when it was nacked `retry` at most `withinMs` (default: the gap) before `at`. */
+  recall(eventId: string, at: Date, withinMs?: number): RetryTrace | undefined;
+  /** Every trace nacked at most `withinMs` before `at`: redeliveries still on their way. */
+  awaiting(at: Date, withinMs: number): RetryTrace[];
   /** The event was answered for good (acked or parked): the next copy starts anew. */
   forget(eventId: string): void;
 }
@@ -79,22 +81,23 @@ export interface RetryMemory {
 export function createRetryMemory({ capacity = 1000, gapMs = 60_000 }: { capacity?: number; gapMs?: number } = {}): RetryMemory {
   const entries = new Map<string, { trace: RetryTrace; at: number }>();
   return {
-    remember(eventId, trace, at) {
-      entries.delete(eventId); // re-inserted: the most recent entries are evicted last
-      entries.set(eventId, { trace, at: at.getTime() });
+    remember(trace, at) {
+      entries.delete(trace.eventId); // re-inserted: the most recent entries are evicted last
+      entries.set(trace.eventId, { trace, at: at.getTime() });
       if (entries.size > capacity) {
         const oldest = entries.keys().next();
         if (!oldest.done) entries.delete(oldest.value);
       }
     },
-    recall(eventId, at) {
+    recall(eventId, at, withinMs = gapMs) {
       const entry = entries.get(eventId);
       if (!entry) return undefined;
-      if (at.getTime() - entry.at > gapMs) {
-        entries.delete(eventId);
-        return undefined;
-      }
-      return entry.trace;
+      if (at.getTime() - entry.at > gapMs) entries.delete(eventId);
+      return at.getTime() - entry.at <= Math.min(withinMs, gapMs) ? entry.trace : undefined;
+    },
+    awaiting(at, withinMs) {
+      const since = at.getTime() - withinMs;
+      return [...entries.values()].filter((entry) => entry.at >= since).map((entry) => entry.trace);
     },
     forget(eventId) {
       entries.delete(eventId);

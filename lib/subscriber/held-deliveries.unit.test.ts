@@ -67,28 +67,43 @@ describe('toHeldDeliveries', () => {
 describe('retry memory', () => {
   const t0 = new Date('2026-12-04T10:00:00.000Z');
   const later = (ms: number) => new Date(t0.getTime() + ms);
+  const trace = (eventId: string, lastOutcome = 'HTTP 503') => {
+    const { phase: _phase, ...rest } = copy(eventId, t0.toISOString(), { retryCount: 4 });
+    return { ...rest, lastOutcome };
+  };
 
-  it('hands a retried copy’s reason and start to the next copy, and forgets it once the event is answered', () => {
+  it('hands a retried copy’s trace to the next copy, and forgets it once the event is answered', () => {
     const memory = createRetryMemory();
-    memory.remember('e1', { since: t0, lastOutcome: 'HTTP 503' }, later(2000));
-    expect(memory.recall('e1', later(2100))).toEqual({ since: t0, lastOutcome: 'HTTP 503' });
+    memory.remember(trace('e1'), later(2000));
+    expect(memory.recall('e1', later(2100))).toEqual(trace('e1'));
     memory.forget('e1');
     expect(memory.recall('e1', later(2200))).toBeUndefined();
   });
 
   it('starts anew when the next copy comes more than the gap after the retry', () => {
     const memory = createRetryMemory({ gapMs: 60_000 });
-    memory.remember('e1', { since: t0, lastOutcome: 'HTTP 503' }, t0);
-    expect(memory.recall('e1', later(60_000))).toEqual({ since: t0, lastOutcome: 'HTTP 503' });
+    memory.remember(trace('e1'), t0);
+    expect(memory.recall('e1', later(60_000))).toEqual(trace('e1'));
     expect(memory.recall('e1', later(60_001))).toBeUndefined();
+  });
+
+  it('lists, and recalls within a window, only the events nacked within it: redeliveries still on their way', () => {
+    const memory = createRetryMemory();
+    memory.remember(trace('old'), t0);
+    memory.remember(trace('recent'), later(4000));
+    expect(memory.awaiting(later(6000), 5000).map((t) => t.eventId)).toEqual(['recent']);
+    expect(memory.recall('old', later(6000), 5000)).toBeUndefined();
+    expect(memory.recall('recent', later(6000), 5000)).toEqual(trace('recent'));
+    // Outside the window it still hands its trace on to a later copy (within the gap).
+    expect(memory.recall('old', later(6000))).toEqual(trace('old'));
   });
 
   it('keeps at most its capacity, dropping the entry remembered longest ago', () => {
     const memory = createRetryMemory({ capacity: 2 });
-    memory.remember('e1', { since: t0, lastOutcome: 'one' }, t0);
-    memory.remember('e2', { since: t0, lastOutcome: 'two' }, t0);
-    memory.remember('e1', { since: t0, lastOutcome: 'one again' }, t0);
-    memory.remember('e3', { since: t0, lastOutcome: 'three' }, t0);
+    memory.remember(trace('e1', 'one'), t0);
+    memory.remember(trace('e2', 'two'), t0);
+    memory.remember(trace('e1', 'one again'), t0);
+    memory.remember(trace('e3', 'three'), t0);
     expect(['e1', 'e2', 'e3'].map((id) => memory.recall(id, t0)?.lastOutcome)).toEqual(['one again', undefined, 'three']);
   });
 });
