@@ -23,7 +23,7 @@
  */
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import type { DuplicatesByCause, Epoch, EpochRecord, HeldResponse, SubscriberState, SubscriberSummary } from '../api/schemas';
+import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
 import { copyCounters, type DedupStore } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
@@ -44,7 +44,7 @@ import { classifyDuplicate, type DuplicateCause } from './duplicate-cause';
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
-import { createRetryMemory, toHeldDeliveries, type HeldCopy } from './held-deliveries';
+import { createRetryMemory, toHeldDeliveries, type HeldCopy, type HeldListing } from './held-deliveries';
 
 export interface ReceivedInfo {
   key: string;
@@ -143,7 +143,7 @@ export interface DeduplicatingSubscriber {
    * redelivery has not arrived yet), oldest first, at most `limit` (default 100); `total` counts
    * all. A cheap in-memory read; what park() can act on.
    */
-  listHeld(limit?: number): HeldResponse;
+  listHeld(limit?: number): HeldListing;
   isRunning(): boolean;
   /** The current failure while not live after a drop; null while live, stopped or never failed. */
   getFailure(): SubscriberFailure | null;

@@ -9,6 +9,9 @@
  */
 import type { HeldDelivery, HeldPhase, HeldResponse } from '../api/schemas';
 
+/** What listHeld() answers: the `GET …/held` body (lib/api/schemas.ts). */
+export type HeldListing = HeldResponse;
+
 /** What the subscriber knows about one delivery it holds. */
 export interface HeldCopy {
   eventId: string;
@@ -30,7 +33,7 @@ export const HELD_LIST_LIMIT = 100;
  * Oldest first (by `since`; event id, then retry count break ties so the order is stable between
  * polls), at most `limit`; `total` counts all.
  */
-export function toHeldDeliveries(copies: Iterable<HeldCopy>, limit: number = HELD_LIST_LIMIT): HeldResponse {
+export function toHeldDeliveries(copies: Iterable<HeldCopy>, limit: number = HELD_LIST_LIMIT): HeldListing {
   const all = [...copies].sort(
     (a, b) => a.since.getTime() - b.since.getTime() || compareText(a.eventId, b.eventId) || a.retryCount - b.retryCount,
   );
