@@ -12,3 +12,8 @@ export const E2E_SINK_PORT = Number(process.env.E2E_SINK_PORT ?? E2E_PORT + 1);
 export const HELD_GROUP = 'e2e-held';
 export const REJECTED_GROUP = 'e2e-rejected';
 export const REJECT_BODY = 'order rejected by the e2e downstream service';
+/**
+ * The `/held` route's 503 body: subwatch's retry reason carries it into the held list, where it
+ * must show as text (a hostile string from a downstream service).
+ */
+export const HELD_FAILURE_BODY = 'downstream unavailable (e2e) <img src=x onerror=alert(1)>';

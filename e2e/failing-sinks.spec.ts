@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 
-import { E2E_SINK_PORT, HELD_GROUP, REJECT_BODY, REJECTED_GROUP, DEMO_STREAM } from './env';
+import { E2E_SINK_PORT, HELD_FAILURE_BODY, HELD_GROUP, REJECT_BODY, REJECTED_GROUP, DEMO_STREAM } from './env';
 import { loginWithLink, saveScreenshot } from './fixtures';
 
 /** Groups of the e2e config file (e2e/e2e-config.ts), served by e2e/sink-receiver.ts. */
@@ -19,21 +19,58 @@ test.describe('failing sinks', () => {
     // The sink answers 503 to every call: subwatch nacks `retry`, the server redelivers, forever.
     await expect.poll(async () => (await receivedIds(page.request, 'held')).length, { timeout: 30_000 }).toBeGreaterThan(1);
     const reason = `Downstream down; parked for later (e2e ${testInfo.testId})`;
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
 
     await loginWithLink(page);
     await page.goto(heldPage);
     await expect(page.getByTestId('subscription-title')).toHaveText(HELD_GROUP);
-    await page.getByTestId('park-reason').fill(reason);
-    let parkedId = '';
+
+    // "Held by the subscriber" lists the retried delivery: phase, retries, the sink's answer as text.
+    const card = page.getByTestId('held-card');
+    const row = card.getByTestId('held-row').first();
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    const parkedId = (await row.getAttribute('data-event-id'))!;
+    expect(parkedId).toMatch(/^[0-9a-f-]{36}$/);
+    const held = card.locator(`[data-testid="held-row"][data-event-id="${parkedId}"]`);
+    await expect(held.getByTestId('held-origin')).toHaveText(new RegExp(`^${DEMO_STREAM}@\\d+$`));
+    await expect(held.getByTestId('held-outcome')).toHaveText(`sink asked to retry: HTTP 503 Service Unavailable: ${HELD_FAILURE_BODY}`);
+    await expect.poll(async () => Number(await held.getAttribute('data-retry-count')), { timeout: 15_000 }).toBeGreaterThan(0);
+    // The hostile body is text: no element was made of it, no handler ran.
+    await expect(card.locator('img')).toHaveCount(0);
+    expect(dialogs).toEqual([]);
+    // The sink received that event: the list shows what the downstream keeps failing.
+    expect(await receivedIds(page.request, 'held')).toContain(parkedId);
+    for (const [width, scheme] of [
+      [1440, 'light'],
+      [1440, 'dark'],
+      [820, 'light'],
+      [820, 'dark'],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.emulateMedia({ colorScheme: scheme });
+      await saveScreenshot(page, testInfo, `held-list-${width}-${scheme}`, card);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Park… fills the park form with the event id and puts the cursor in the reason.
+    await held.getByTestId('held-park').click();
+    await expect(page.getByTestId('park-event-id')).toHaveValue(parkedId);
+    await expect(page.getByTestId('park-reason')).toBeFocused();
+    await page.keyboard.type(reason);
+    await saveScreenshot(page, testInfo, 'park-form-prefilled', page.getByTestId('park-card'));
     // Between a nack and the redelivery (a few ms of each retry cycle) nothing is held: then the
-    // server answers 404 and the next attempt takes the newest id the sink saw.
+    // server answers 404 and the next click parks the redelivered copy of the same event.
     await expect(async () => {
-      parkedId = (await receivedIds(page.request, 'held'))[0]!;
-      await page.getByTestId('park-event-id').fill(parkedId);
       await page.getByTestId('park-submit').click();
       await expect(page.getByTestId('park-outcome')).toHaveText(`Parked ${parkedId}.`, { timeout: 5000 });
     }).toPass({ timeout: 30_000 });
     await expect(page.getByTestId('recent-action').first()).toContainText(`Event ${parkedId} parked by`);
+    await expect(card.locator(`[data-testid="held-row"][data-event-id="${parkedId}"]`)).toHaveCount(0);
 
     // The subscriber nacks `park` with the operator's reason, marked as theirs.
     const shown = `parked by operator: ${reason}`;

@@ -1,4 +1,4 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 import { DEMO_GROUP, DEMO_STREAM, E2E_TOKEN } from './env';
 
@@ -19,9 +19,13 @@ export async function readDelivered(page: Page): Promise<number> {
   return Number(value);
 }
 
-/** Full-page screenshot kept as a test artifact (test-results/…) and attached to the report. */
-export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+/**
+ * Full-page screenshot (or of `target` only) kept as a test artifact (test-results/…) and
+ * attached to the report.
+ */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string, target?: Locator): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (target) await target.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   await testInfo.attach(name, { path, contentType: 'image/png' });
 }

@@ -1,14 +1,14 @@
 /**
  * The downstream services of the e2e config file (e2e/e2e-config.ts), as a small HTTP server
- * Playwright starts before subwatch: `/held` always answers 503 (subwatch keeps retrying, so it
- * holds the delivery), `/reject` always answers 400 (subwatch parks the event). Every POST's
+ * Playwright starts before subwatch: `/held` always answers 503 with a hostile-looking body
+ * (subwatch keeps retrying, so it holds the delivery and lists the body as its failure reason), `/reject` always answers 400 (subwatch parks the event). Every POST's
  * event id is recorded; `GET /received/<path>` lists them, newest first, for the specs.
  *
  * Run: node --import tsx e2e/sink-receiver.ts (port from E2E_SINK_PORT).
  */
 import { createServer } from 'node:http';
 
-import { E2E_SINK_PORT, REJECT_BODY } from './env';
+import { E2E_SINK_PORT, HELD_FAILURE_BODY, REJECT_BODY } from './env';
 
 const received = new Map<string, string[]>([
   ['held', []],
@@ -46,7 +46,7 @@ const server = createServer((request, response) => {
       list.unshift(eventId);
       list.length = Math.min(list.length, KEEP);
     }
-    if (target[1] === 'held') response.writeHead(503, { 'content-type': 'text/plain' }).end('downstream unavailable (e2e)');
+    if (target[1] === 'held') response.writeHead(503, { 'content-type': 'text/plain' }).end(HELD_FAILURE_BODY);
     else response.writeHead(400, { 'content-type': 'text/plain' }).end(REJECT_BODY);
   });
 });

@@ -10,7 +10,7 @@ import {
   START,
 } from '@eventstore/db-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../lib/api/schemas';
+import type { HeldResponse, LiveEvent } from '../lib/api/schemas';
 import { createTestLogger } from '../test/helpers/server-fixtures';
 import { startEmbeddedEsdb, type EmbeddedEsdb } from './embedded-esdb';
 import { createParkedService } from './parked-service';
@@ -30,16 +30,22 @@ afterAll(async () => {
 
 const AT = new Date('2026-12-03T18:00:00.000Z');
 
-function setup(held: Map<string, boolean> | undefined) {
+/** `held`: event id → whether the subscriber's park succeeds (undefined: the group is not proxied). */
+function setup(held: Map<string, boolean> | undefined, listed: HeldResponse = { held: [], total: 0 }) {
   const events: LiveEvent[] = [];
+  const limits: Array<number | undefined> = [];
   const service = createParkedService({
     client,
     logger: createTestLogger(),
     emit: (event) => events.push(event),
-    getSubscriber: () => held && { park: (eventId: string) => Promise.resolve(held.get(eventId) ?? false) },
+    getSubscriber: () =>
+      held && {
+        park: (eventId: string) => Promise.resolve(held.get(eventId) ?? false),
+        listHeld: (limit?: number) => (limits.push(limit), listed),
+      },
     now: () => AT,
   });
-  return { service, events };
+  return { service, events, limits };
 }
 
 async function createGroup(): Promise<{ stream: string; group: string }> {
@@ -85,6 +91,38 @@ describe('parked service', () => {
     expect(events).toEqual([
       { event: 'action', data: { action: 'park', ...ref, ok: true, message: `Event ${eventId} parked by admin (bearer): sink keeps failing`, at: AT.toISOString() } },
     ]);
+  });
+
+  it('lists what the proxied group’s subscriber holds, with the limit asked for', async () => {
+    const listed: HeldResponse = {
+      total: 1,
+      held: [
+        {
+          eventId: randomUUID(),
+          key: 'order-1',
+          stream: 'orders',
+          revision: '4',
+          type: 'OrderPlaced',
+          retryCount: 2,
+          epoch: 1,
+          since: AT.toISOString(),
+          phase: 'waiting-retry',
+          lastOutcome: 'sink asked to retry: HTTP 503',
+        },
+      ],
+    };
+    const { service, limits } = setup(new Map(), listed);
+    expect(await service.listHeld({ stream: 'orders', group: 'billing', limit: 20 })).toEqual(listed);
+    expect(limits).toEqual([20]);
+  });
+
+  it('answers CONFLICT for the held deliveries of an existing group not proxied here, NOT_FOUND for a missing group', async () => {
+    const { service } = setup(undefined);
+    const ref = await createGroup();
+    await expect(service.listHeld({ ...ref, limit: 100 })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('not proxied') });
+    await expect(service.listHeld({ stream: `s-${randomUUID()}`, group: `g-${randomUUID()}`, limit: 100 })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('answers NOT_FOUND when no such delivery is held, or the group is not proxied here, and reports the refusal', async () => {

@@ -11,14 +11,14 @@ import { listParkedMessages, replayParkedMessages } from '../lib/esdb/parked-mes
 import { AppError, isAppError } from '../lib/errors';
 import type { DeduplicatingSubscriber } from '../lib/subscriber/deduplicating-subscriber';
 
-export type ParkedService = Pick<SubwatchService, 'listParked' | 'replayParked' | 'park'>;
+export type ParkedService = Pick<SubwatchService, 'listParked' | 'replayParked' | 'park' | 'listHeld'>;
 
 export function createParkedService(options: {
   client: EventStoreDBClient;
   logger: Logger;
   emit: (event: LiveEvent) => void;
   /** The subscriber this instance runs for the group, if it proxies it. */
-  getSubscriber: (ref: SubscriptionRef) => Pick<DeduplicatingSubscriber, 'park'> | undefined;
+  getSubscriber: (ref: SubscriptionRef) => Pick<DeduplicatingSubscriber, 'park' | 'listHeld'> | undefined;
   now?: () => Date;
 }): ParkedService {
   const { client, emit, getSubscriber } = options;
@@ -86,6 +86,17 @@ export function createParkedService(options: {
       logger.info({ stream, group, actor, action: 'park', eventId, reason: why }, 'operator parked a message');
       report({ action: 'park', stream, group, ok: true, message: `Event ${eventId} parked by ${actor}: ${why}` });
       return true;
+    },
+
+    async listHeld({ stream, group, limit }) {
+      const subscriber = getSubscriber({ stream, group });
+      if (subscriber) return subscriber.listHeld(limit);
+      // Like reconnect: only a subscriber of this instance holds deliveries; an unknown group is 404.
+      await requireGroup({ stream, group });
+      throw new AppError(
+        'CONFLICT',
+        `${stream}/${group} is not proxied by this subwatch instance; only its own subscribers hold deliveries`,
+      );
     },
   };
 }

@@ -146,6 +146,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     const proxied = new Map<string, Proxied>();
 
     // Registered before the subscribers start, so it stops after them: the final beat shows them stopped.
+    // Started once they all are (below), so the first beat already lists every group this instance serves.
     const instanceId = config.store.instanceId ?? hostname();
     const heartbeat = createInstanceHeartbeat({
       store,
@@ -154,7 +155,6 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       getGroups: () => [...proxied.values()].map((p) => ({ ...p.ref, ...p.subscriber.getSummary() })),
       logger: logger.child({ component: 'heartbeat' }),
     });
-    heartbeat.start();
     onStop('instance heartbeat', () => heartbeat.stop());
 
     let demoConsumer: DemoConsumer | undefined;
@@ -182,6 +182,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       for (const p of configured.proxied) proxied.set(keyOf(p.ref), p);
       logger.info({ configFile: configFile.source, proxies: configured.proxied.length }, 'config file proxies started');
     }
+    // First beat now, with every subscriber (demo and config file) in it; then every interval.
+    heartbeat.start();
 
     const monitor: SubscriptionMonitor = createSubscriptionMonitor({
       listInfos: () => client.listAllPersistentSubscriptions() as Promise<SubscriptionInfo[]>,

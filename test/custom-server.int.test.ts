@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorBodySchema,
+  heldResponseSchema,
   instancesResponseSchema,
   snapshotEventSchema,
   subscriptionDetailSchema,
@@ -87,6 +88,22 @@ describe('custom server (production build, embedded default)', () => {
     const res = await fetch(`${server.baseUrl}/api/subscriptions/${encodeURIComponent('$all')}/no-such-group`, { headers: auth() });
     expect(res.status).toBe(404);
     expect(errorBodySchema.parse(await res.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  it('lists the deliveries the demo subscriber holds (within the limit), 404 for a missing group, 400 for a bad limit, 401 without credentials', async () => {
+    const path = '/api/subscriptions/demo-orders/demo-billing/held';
+    const res = await fetch(`${server.baseUrl}${path}?limit=5`, { headers: auth() });
+    expect(res.status).toBe(200);
+    const body = heldResponseSchema.parse(await res.json());
+    expect(body.held.length).toBeLessThanOrEqual(5);
+    expect(body.total).toBeGreaterThanOrEqual(body.held.length);
+    const missing = await fetch(`${server.baseUrl}/api/subscriptions/${encodeURIComponent('$all')}/no-such-group/held`, { headers: auth() });
+    expect(missing.status).toBe(404);
+    expect(errorBodySchema.parse(await missing.json()).error.code).toBe('NOT_FOUND');
+    const badLimit = await fetch(`${server.baseUrl}${path}?limit=101`, { headers: auth() });
+    expect(badLimit.status).toBe(400);
+    expect(errorBodySchema.parse(await badLimit.json()).error.code).toBe('VALIDATION');
+    expect((await fetch(`${server.baseUrl}${path}`)).status).toBe(401);
   });
 
   it('streams a snapshot event over SSE that matches the shared schema', async () => {

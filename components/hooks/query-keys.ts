@@ -15,6 +15,11 @@ export const queryKeys = {
   instances: {
     all: ['instances'] as const,
   },
+  /** Deliveries a proxied group's subscriber holds right now (`GET …/held`), polled. */
+  held: {
+    all: ['held'] as const,
+    forGroup: (stream: string, group: string) => ['held', stream, group] as const,
+  },
   parked: {
     all: ['parked'] as const,
     forGroup: (stream: string, group: string) => ['parked', stream, group] as const,

@@ -15,6 +15,7 @@ export function usePark(stream: string, group: string) {
       fetchJson(subscriptionPath(stream, group, '/park'), parkResponseSchema, { method: 'POST', body: JSON.stringify(input) }),
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.parked.forGroup(stream, group) });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.held.forGroup(stream, group) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.subscriptions.detail(stream, group) });
     },
   });

@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import { usePark } from '../hooks/use-park';
 import { useAccess } from '../hooks/use-session';
@@ -9,9 +9,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Operator park of a delivery subwatch's subscriber holds (in the sink or waiting for a retry),
- * by original event id — e.g. one a failing sink keeps retrying (the id is in subwatch's log).
+ * by original event id — e.g. one a failing sink keeps retrying. `prefill` comes from Park… in
+ * "Held by the subscriber": the form takes its event id and puts the cursor in the reason (a new
+ * `prefill.seq` remounts the form through its `key`, see the subscription page).
  */
-export function ParkForm({ stream, group, proxied }: { stream: string; group: string; proxied: boolean }) {
+export function ParkForm({
+  stream,
+  group,
+  proxied,
+  prefill,
+}: {
+  stream: string;
+  group: string;
+  proxied: boolean;
+  prefill?: { eventId: string; seq: number };
+}) {
   const { canWrite, loading } = useAccess();
   const park = usePark(stream, group);
   const disabledReason = loading
@@ -21,8 +33,16 @@ export function ParkForm({ stream, group, proxied }: { stream: string; group: st
       : !proxied
         ? 'Only deliveries held by a subscriber of this subwatch instance can be parked; this group is not proxied.'
         : null;
-  const [eventId, setEventId] = useState('');
+  const [eventId, setEventId] = useState(prefill?.eventId ?? '');
   const [reason, setReason] = useState('');
+  const formRef = useRef<HTMLFormElement>(null);
+  const reasonRef = useRef<HTMLInputElement>(null);
+  const prefilled = prefill !== undefined && eventId === prefill.eventId;
+  useEffect(() => {
+    if (!prefill) return;
+    formRef.current?.scrollIntoView({ block: 'center' });
+    reasonRef.current?.focus({ preventScroll: true });
+  }, [prefill]);
   const trimmed = eventId.trim();
   const valid = UUID.test(trimmed);
   const disabled = disabledReason !== null;
@@ -33,6 +53,7 @@ export function ParkForm({ stream, group, proxied }: { stream: string; group: st
 
   return (
     <form
+      ref={formRef}
       className="park-form"
       onSubmit={(event) => {
         event.preventDefault();
@@ -60,6 +81,7 @@ export function ParkForm({ stream, group, proxied }: { stream: string; group: st
             className="input"
             placeholder="Shown in the parked list"
             maxLength={500}
+            ref={reasonRef}
             value={reason}
             onChange={(event) => setReason(event.target.value)}
             disabled={disabled}
@@ -71,7 +93,13 @@ export function ParkForm({ stream, group, proxied }: { stream: string; group: st
         </button>
       </div>
       <p className={`action-note park-note${outcome ? ` action-${outcome.tone}` : ''}`} aria-live="polite" data-testid="park-outcome">
-        {outcome?.text ?? disabledReason ?? (trimmed !== '' && !valid ? 'An event id is a UUID.' : '\u00a0')}
+        {outcome?.text ??
+          disabledReason ??
+          (trimmed !== '' && !valid
+            ? 'An event id is a UUID.'
+            : prefilled && !park.isPending
+              ? 'Event id taken from the held list: add a reason and park it.'
+              : '\u00a0')}
       </p>
     </form>
   );

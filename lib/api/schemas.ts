@@ -324,3 +324,48 @@ export const parkRequestSchema = z
   .strict();
 
 export const parkResponseSchema = z.object({ parked: z.literal(true) });
+
+/**
+ * Where a held delivery is: `waiting-claim` until its dedup key is claimed (store call, a copy of
+ * the same key being handled here, another instance's lease), `in-sink` during the sink call,
+ * `waiting-retry` between a failed attempt and its nack `retry` (the retry delay).
+ */
+export const heldPhaseSchema = z.enum(['in-sink', 'waiting-retry', 'waiting-claim']);
+export type HeldPhase = z.infer<typeof heldPhaseSchema>;
+
+/** One delivery a proxied subscriber holds right now (received, not yet acked or nacked). */
+export const heldDeliverySchema = z.object({
+  /** Original event id: what `POST …/park` takes. */
+  eventId: z.string(),
+  /** Dedup key (the event id for an event without its business key). */
+  key: z.string(),
+  /** Stream and revision (decimal string) of the original event. */
+  stream: z.string(),
+  revision: z.string(),
+  type: z.string(),
+  /** Server retry count of this copy. */
+  retryCount: z.number().int().nonnegative(),
+  /** Epoch (connection) this copy arrived on. */
+  epoch: z.number().int().nonnegative(),
+  /**
+   * ISO time the subscriber started holding this event: the first of the copies that followed
+   * each other through nack retries (a gap of over a minute without a copy starts anew).
+   */
+  since: z.string(),
+  phase: heldPhaseSchema,
+  /** Why the latest attempt failed (e.g. the sink's answer), as plain text; absent before a failure. */
+  lastOutcome: z.string().optional(),
+});
+export type HeldDelivery = z.infer<typeof heldDeliverySchema>;
+
+/** `GET …/held?limit=`: oldest first, at most `limit` (default and maximum 100). */
+export const heldQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(100),
+});
+
+export const heldResponseSchema = z.object({
+  held: z.array(heldDeliverySchema),
+  /** Every delivery held, also those beyond `limit`. */
+  total: z.number().int().nonnegative(),
+});
+export type HeldResponse = z.infer<typeof heldResponseSchema>;

@@ -5,6 +5,7 @@
 import type {
   DemoConsumerStats,
   Epoch,
+  HeldResponse,
   InstancesResponse,
   LiveEvent,
   ParkedResponse,
@@ -52,6 +53,13 @@ export interface SubwatchService {
    * @throws AppError NOT_FOUND when the group is not proxied here or no such delivery is held.
    */
   park(input: SubscriptionRef & { eventId: string; reason?: string; actor: string }): Promise<true>;
+  /**
+   * The deliveries this instance's subscriber of the group holds right now (what park() can act
+   * on), oldest first, at most `limit`. Answered from memory for a proxied group.
+   * @throws AppError CONFLICT when the group exists but is not proxied here, NOT_FOUND when it
+   * does not exist either.
+   */
+  listHeld(input: SubscriptionRef & { limit: number }): Promise<HeldResponse>;
   /** The latest 1 s snapshot (null before the first poll completes). */
   getLatestSnapshot(): SnapshotEvent | null;
   /** Registers a listener for live events; returns the unsubscribe function. */

@@ -28,7 +28,10 @@ export interface InstanceHeartbeatOptions {
 }
 
 export interface InstanceHeartbeater {
-  /** Beats now, then every interval. */
+  /**
+   * Beats now, then every interval. Start it once `getGroups` lists what this instance serves
+   * (server/runtime.ts: after every subscriber started), or the first interval shows no groups.
+   */
   start(): void;
   /** One beat now (waits for a running one first); rejects when the store write fails. */
   beat(): Promise<void>;

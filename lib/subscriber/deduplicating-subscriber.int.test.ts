@@ -406,7 +406,11 @@ describe('deduplicating subscriber against the embedded server through the fault
         group,
         persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START }),
       );
-      await waitFor(() => calls.size === 1, { timeoutMs: 10_000, message: 'the event after the group was created' });
+      // The sink records the call before it returns; `delivered` counts once the key is done.
+      await waitFor(() => calls.size === 1 && subscriber.getSummary().delivered === 1, {
+        timeoutMs: 10_000,
+        message: 'the event after the group was created, delivered',
+      });
       expect(subscriber.getSummary()).toMatchObject({ state: 'live', epoch: 1, delivered: 1 });
     } finally {
       await subscriber.stop();

@@ -51,6 +51,7 @@ import { classifyDuplicate, type DuplicateCause, type DuplicateFacts } from './d
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
+import { createRetryMemory, toHeldDeliveries, type HeldCopy, type HeldListing } from './held-deliveries';
 
 export interface ReceivedInfo {
   key: string;
@@ -142,10 +143,19 @@ export interface DeduplicatingSubscriber {
   /**
    * Operator park (DESIGN.md §7 `POST …/park`) of a delivery this subscriber holds right now.
    * A delivery waiting for its retry is nacked `park` at once; one inside the sink call is parked
-   * when the sink does not succeed. Resolves true once the nack park was sent; false when no
-   * delivery of `eventId` is in flight here or it was delivered (sink succeeded) first.
+   * when the sink does not succeed. An event nacked `retry` in the last 5 s whose redelivery has
+   * not arrived yet (listed by listHeld()) is parked when it arrives. Resolves true once the nack
+   * park was sent; false when no delivery of `eventId` is in flight here (or its redelivery does
+   * not come within 5 s) or it was delivered (sink succeeded) first.
    */
   park(eventId: string, reason: string): Promise<boolean>;
+  /**
+   * The deliveries held right now (received, not yet acked or nacked: claiming the key, in the
+   * sink, or waiting for a retry — including an event nacked `retry` in the last 5 s whose
+   * redelivery has not arrived yet), oldest first, at most `limit` (default 100); `total` counts
+   * all. A cheap in-memory read; what park() can act on.
+   */
+  listHeld(limit?: number): HeldListing;
   isRunning(): boolean;
   /** The current failure while not live after a drop; null while live, stopped or never failed. */
   getFailure(): SubscriberFailure | null;
@@ -169,6 +179,8 @@ interface Tracked {
   parkRequest: { reason: string; resolve: (parked: boolean) => void } | undefined;
   /** Aborted by park() to cut a retry delay short. */
   readonly wake: AbortController;
+  /** What listHeld() shows of it (the key is derived when listed). */
+  readonly held: Omit<HeldCopy, 'key'> & { readonly event: SourceEvent };
 }
 
 /** Everything settle() needs to answer one delivery. */
@@ -229,6 +241,12 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const inFlightKeys = new Map<string, Promise<boolean>>();
   const inFlight = new Set<Promise<void>>();
   const trackedByEventId = new Map<string, Set<Tracked>>();
+  /** Copies nacked `retry`: listed until their redelivery, which inherits their start and reason. */
+  const retryMemory = createRetryMemory();
+  /** How long a nacked-retry event counts as held while its redelivery is on its way. */
+  const awaitRedeliveryMs = 5_000;
+  /** Operator parks of events awaiting their redelivery: the next copy is parked on arrival. */
+  const pendingParks = new Map<string, { request: NonNullable<Tracked['parkRequest']>; timer: ReturnType<typeof setTimeout> }>();
   const dirtyEpochs = new Set<EpochState>();
   /** key → epoch in which it was last received here (insertion order = age; oldest evicted). */
   const lastSeenEpoch = new Map<string, number>();
@@ -458,7 +476,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
 
   async function handle(conn: Connection, epoch: EpochState, event: SourceEvent): Promise<void> {
     const record = originalRecord(event);
-    const tracked: Tracked = { eventId: record.id, parkRequest: undefined, wake: new AbortController() };
+    const tracked: Tracked = { eventId: record.id, parkRequest: takePendingPark(record.id), wake: new AbortController(), held: toHeld(event, epoch.epoch) };
     const copies = trackedByEventId.get(record.id) ?? new Set<Tracked>();
     copies.add(tracked);
     trackedByEventId.set(record.id, copies);
@@ -467,6 +485,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     } finally {
       copies.delete(tracked);
       if (copies.size === 0) trackedByEventId.delete(record.id);
+      releaseHeld(tracked);
       tracked.parkRequest?.resolve(false); // no-op when it was already resolved
     }
   }
@@ -586,6 +605,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
 
     try {
+      setHeldPhase(event, 'in-sink');
       const result: SinkResult = await sink(toDelivery(event, key, epoch.epoch));
       outcome = { kind: 'sink', result };
     } catch (error) {
@@ -627,6 +647,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     let final = decision;
     beforeSend?.();
     if (final.action === 'nack' && final.nackAction === 'retry') {
+      tracked.held.phase = 'waiting-retry';
+      tracked.held.lastOutcome = final.reason;
       if (final.delayMs > 0 && !tracked.parkRequest) {
         await delay(final.delayMs, AbortSignal.any([stopController.signal, tracked.wake.signal]));
       }
@@ -735,7 +757,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     },
     park(eventId, reason) {
       const copies = trackedByEventId.get(eventId);
-      if (!copies || copies.size === 0 || lifecycle !== 'running') return Promise.resolve(false);
+      if (!copies || copies.size === 0 || lifecycle !== 'running') return parkNextCopy(eventId, reason);
       const results = [...copies].map(
         (tracked) =>
           new Promise<boolean>((resolve) => {
@@ -771,6 +793,14 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     listEpochs(limit) {
       return store.listEpochs(scope, limit);
     },
+    listHeld(limit) {
+      const copies = [...trackedByEventId.values()].flatMap((set) => [...set]);
+      const awaiting = retryMemory
+        .awaiting(now(), awaitRedeliveryMs)
+        .filter((trace) => !trackedByEventId.has(trace.eventId))
+        .map((trace) => ({ ...trace, phase: 'waiting-retry' as const }));
+      return toHeldDeliveries([...copies.map(({ held: { event, ...copy } }) => ({ ...copy, key: heldKey(event) })), ...awaiting], limit);
+    },
     isRunning() {
       return lifecycle === 'running';
     },
@@ -778,6 +808,75 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       return failure && lifecycle === 'running' ? { ...failure } : null;
     },
   };
+
+  // ---- held deliveries (listHeld) ------------------------------------------------------------
+
+  function toHeld(event: SourceEvent, epochNumber: number): Tracked['held'] {
+    const record = originalRecord(event);
+    const at = now();
+    const previous = retryMemory.recall(record.id, at);
+    return {
+      event,
+      eventId: record.id,
+      stream: record.streamId,
+      revision: record.revision.toString(),
+      type: record.type,
+      retryCount: event.retryCount,
+      epoch: epochNumber,
+      since: previous?.since ?? at,
+      phase: 'waiting-claim',
+      lastOutcome: previous?.lastOutcome,
+    };
+  }
+
+  function setHeldPhase(event: SourceEvent, phase: HeldCopy['phase']): void {
+    for (const tracked of trackedByEventId.get(originalRecord(event).id) ?? []) {
+      if (tracked.held.event === event) tracked.held.phase = phase;
+    }
+  }
+
+  function heldKey(event: SourceEvent): string {
+    const keyResult = toDedupKey(event, dedupKey);
+    return keyResult.ok ? keyResult.key : originalRecord(event).id;
+  }
+
+  /** A copy nacked `retry` hands its trace to the next one; any other answer ends the trace. */
+  function releaseHeld(tracked: Tracked): void {
+    const { event, phase, lastOutcome, ...copy } = tracked.held;
+    if (phase === 'waiting-retry' && !tracked.parkRequest && lastOutcome !== undefined && lifecycle === 'running') {
+      retryMemory.remember({ ...copy, key: heldKey(event), lastOutcome }, now());
+    } else {
+      retryMemory.forget(copy.eventId);
+    }
+  }
+
+  /** park() of an event nacked `retry` a moment ago: its redelivery is parked on arrival (handle()). */
+  function parkNextCopy(eventId: string, reason: string): Promise<boolean> {
+    if (lifecycle !== 'running' || !retryMemory.recall(eventId, now(), awaitRedeliveryMs)) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const previous = takePendingPark(eventId);
+      const request = {
+        reason,
+        resolve: (parked: boolean) => {
+          previous?.resolve(parked);
+          resolve(parked);
+        },
+      };
+      // The redelivery did not come in time (the server parked it itself, or the connection dropped).
+      const timer = setTimeout(() => takePendingPark(eventId)?.resolve(false), awaitRedeliveryMs);
+      timer.unref();
+      pendingParks.set(eventId, { request, timer });
+    });
+  }
+
+  /** The pending park of `eventId`, now owned by the caller (its timeout is cleared). */
+  function takePendingPark(eventId: string): Tracked['parkRequest'] {
+    const pending = pendingParks.get(eventId);
+    if (!pending) return undefined;
+    pendingParks.delete(eventId);
+    clearTimeout(pending.timer);
+    return pending.request;
+  }
 
   function toDelivery(event: SourceEvent, key: string, epochNumber: number): Delivery {
     const record = originalRecord(event);

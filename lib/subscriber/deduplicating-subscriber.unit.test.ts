@@ -460,6 +460,110 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
     expect(h.server.nacks).toEqual([]);
   });
 
+  it('lists a delivery waiting for its retry with the sink’s reason, and no longer once an operator parked it', async () => {
+    const h = setup({
+      sink: async () => ({ outcome: 'retry', reason: 'HTTP 500 <img src=x onerror=alert(1)>' }),
+      retryBackoff: { initialMs: 60_000, maxMs: 60_000 },
+    });
+    const [id = ''] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.subscriber.listHeld().held[0]?.phase === 'waiting-retry', { message: 'waiting for its retry' });
+    const delivery = h.sinkCalls[0]!;
+    expect(h.subscriber.listHeld()).toEqual({
+      total: 1,
+      held: [
+        {
+          eventId: id,
+          key: id,
+          stream: 'orders',
+          revision: delivery.revision,
+          type: 'TestEvent',
+          retryCount: 0,
+          epoch: 1,
+          since: expect.any(String),
+          phase: 'waiting-retry',
+          lastOutcome: 'sink asked to retry: HTTP 500 <img src=x onerror=alert(1)>',
+        },
+      ],
+    });
+    expect(await h.subscriber.park(id, 'poison')).toBe(true);
+    expect(h.subscriber.listHeld()).toEqual({ held: [], total: 0 });
+  });
+
+  it('lists a copy in the sink, carries its start and failure to the retried copy, and lists nothing once it is acked', async () => {
+    const firstCall = gate();
+    const secondCall = gate();
+    let calls = 0;
+    const h = setup({
+      sink: async () => {
+        calls += 1;
+        if (calls === 1) {
+          await firstCall.promise;
+          return { outcome: 'retry', reason: 'HTTP 503' };
+        }
+        await secondCall.promise;
+        return { outcome: 'ok' };
+      },
+    });
+    const [id = ''] = h.server.append(1);
+    h.subscriber.start();
+    await waitFor(() => h.sinkCalls.length === 1, { message: 'first copy in the sink' });
+    const [first] = h.subscriber.listHeld().held;
+    expect(first).toMatchObject({ eventId: id, retryCount: 0, phase: 'in-sink' });
+    expect(first).not.toHaveProperty('lastOutcome');
+
+    firstCall.open();
+    await waitFor(() => h.sinkCalls.length === 2, { message: 'retried copy in the sink' });
+    expect(h.subscriber.listHeld().held).toEqual([
+      expect.objectContaining({ eventId: id, retryCount: 1, phase: 'in-sink', since: first!.since, lastOutcome: 'sink asked to retry: HTTP 503' }),
+    ]);
+
+    secondCall.open();
+    await waitFor(() => h.server.acks.length === 1, { message: 'acked' });
+    expect(h.subscriber.listHeld()).toEqual({ held: [], total: 0 });
+  });
+
+  it('lists an event nacked retry while its redelivery is on its way, and parks that redelivery when an operator parks it meanwhile', async () => {
+    const server = createFakePersistentSubscription();
+    // Retried copies are held back here, as if the server's redelivery were still on its way.
+    const onTheirWay: Array<() => void> = [];
+    const source: PersistentSubscriptionSource = {
+      subscribe: (target, handlers) =>
+        server.source.subscribe(target, {
+          ...handlers,
+          onEvent: (event) => (event.retryCount > 0 ? onTheirWay.push(() => handlers.onEvent(event)) : handlers.onEvent(event)),
+        }),
+    };
+    const sinkCalls: Delivery[] = [];
+    const subscriber = createDeduplicatingSubscriber({
+      source,
+      stream: 'orders',
+      group: 'billing',
+      store: createMemoryDedupStore(),
+      sink: async (delivery) => (sinkCalls.push(delivery), { outcome: 'retry', reason: 'HTTP 503' }),
+      logger,
+      backoff: { initialMs: 1, maxMs: 5, jitter: 0 },
+      retryBackoff: { initialMs: 1, maxMs: 1 },
+    });
+    running.push(subscriber);
+    const [id = ''] = server.append(1);
+    subscriber.start();
+    await waitFor(() => onTheirWay.length === 1 && subscriber.listHeld().total === 1, { message: 'the redelivery on its way' });
+    expect(subscriber.listHeld().held).toEqual([
+      expect.objectContaining({ eventId: id, retryCount: 0, phase: 'waiting-retry', lastOutcome: 'sink asked to retry: HTTP 503' }),
+    ]);
+
+    const parked = subscriber.park(id, 'poison');
+    onTheirWay.shift()!();
+    expect(await parked).toBe(true);
+    expect(server.nacks).toEqual([
+      { id, action: 'retry', reason: 'sink asked to retry: HTTP 503' },
+      { id, action: 'park', reason: 'parked by operator: poison' },
+    ]);
+    expect(sinkCalls).toHaveLength(1);
+    await waitFor(() => subscriber.listHeld().total === 0, { message: 'nothing held' });
+  });
+
   it('reports that an event not in flight here cannot be parked', async () => {
     const h = setup();
     h.subscriber.start();

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useMemo, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 
 import { RequireRead } from '@/components/auth/require-read';
 import { ChartBarDuplicates } from '@/components/charts/chart-bar-duplicates';
@@ -18,6 +18,7 @@ import { useNow } from '@/components/hooks/use-now';
 import { useSubscription } from '@/components/hooks/use-subscription';
 import { LiveBanner } from '@/components/layout/live-banner';
 import { StaleMark } from '@/components/layout/stale-mark';
+import { HeldList } from '@/components/parked/held-list';
 import { ParkForm } from '@/components/parked/park-form';
 import { ParkedBrowser } from '@/components/parked/parked-browser';
 import { RecentActions } from '@/components/parked/recent-actions';
@@ -165,6 +166,8 @@ function Detail({ stream, group }: Props) {
   const now = useNow(5000);
   const timeline = useMemo(() => toReconnectTimeline(epochList, now), [epochList, now]);
   const openEpoch = epochList.find((e) => e.endedAt === null) ?? null;
+  // Park… in the held list: the park form takes that event id (a new seq remounts it).
+  const [parkPrefill, setParkPrefill] = useState<{ eventId: string; seq: number } | undefined>(undefined);
 
   if (detail.error instanceof ApiError && detail.error.status === 404) {
     return (
@@ -234,12 +237,20 @@ function Detail({ stream, group }: Props) {
             </Card>
           )}
           <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} />
+          {data.summary.proxied && (
+            <HeldList
+              stream={stream}
+              group={group}
+              onPark={(eventId) => setParkPrefill((previous) => ({ eventId, seq: (previous?.seq ?? 0) + 1 }))}
+            />
+          )}
           <div className="grid-2">
             <Card
               title="Park a message in flight"
-              description="Parks a delivery subwatch's subscriber holds right now (in the sink or waiting for a retry), by its event id."
+              description="Parks a delivery subwatch's subscriber holds right now (in the sink or waiting for a retry), by its event id: Park… in the held list fills it in."
+              testId="park-card"
             >
-              <ParkForm stream={stream} group={group} proxied={data.summary.proxied} />
+              <ParkForm key={parkPrefill?.seq ?? 0} stream={stream} group={group} proxied={data.summary.proxied} prefill={parkPrefill} />
             </Card>
             <Card title="Recent actions" description="Park, replay and reconnect outcomes for this group, live from the server.">
               <RecentActions stream={stream} group={group} />
