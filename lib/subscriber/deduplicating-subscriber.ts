@@ -513,6 +513,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       epoch: epoch.epoch,
       previousEpoch: lastSeenEpoch.get(key),
       previousConnectionEnd: epoch.previousConnectionEnd,
+      keyIdentifiesEvent: dedupKey === 'eventId' || dedupKey === 'streamRevision',
     };
     rememberKey(key, epoch.epoch);
     const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, causeFacts };

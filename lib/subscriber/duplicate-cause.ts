@@ -16,13 +16,18 @@
  *    server retried it when that connection ended (§2.4), and the retry — on another connection,
  *    often another instance — finished the key while this copy still waited (to open its epoch,
  *    or for its claim).
- * 4. `other` — any other retryCount 0 duplicate: `retryCount == 0` is never a retry by the same
- *    group instance (§2.4), so it is a second link to the same event (§7f), a reload we could not
- *    see (e.g. a server restart while this process was down), or a key shared by two events.
- * 5. `timeout` — retryCount > 0 and this subscriber received the key earlier *on the same
+ * 4. `reload` — retryCount 0, no link record, and the dedup key identifies the event itself
+ *    (`eventId`, `streamRevision`): the very event, already processed and acked, came again as
+ *    a first delivery. Acked messages come back only when the group starts again from its
+ *    checkpoint (§2.5, §2.6): a reload this subscriber did not see as a drop — the server
+ *    restarted (the connection just broke), a leader changed, or this process was down meanwhile.
+ * 5. `other` — any other retryCount 0 duplicate: `retryCount == 0` is never a retry by the same
+ *    group instance (§2.4), so it is a second link to the same event (§7f), a reload of a link
+ *    stream, or two events sharing a business key.
+ * 6. `timeout` — retryCount > 0 and this subscriber received the key earlier *on the same
  *    connection*: the server gave up waiting for the ack (message timeout, §2.4/§7b) while the
  *    first copy was still in the sink, or its ack was written after the expiry.
- * 6. `reconnect` — retryCount > 0 otherwise: the key was received on an earlier connection (or by
+ * 7. `reconnect` — retryCount > 0 otherwise: the key was received on an earlier connection (or by
  *    an earlier process of this subscriber), so the copy is an unacked in-flight message retried
  *    when that connection ended (§2.4 "consumer disconnect", §7c) — including an ack lost with
  *    the connection.
@@ -50,6 +55,8 @@ export interface DuplicateFacts {
   previousConnectionEnd: string | null;
   /** This copy's own connection ended before the copy was answered (rule 3). Default false. */
   connectionEnded?: boolean;
+  /** The dedup key names the event itself (`eventId`, `streamRevision`), not a business key (rule 4). Default false. */
+  keyIdentifiesEvent?: boolean;
 }
 
 const PARKED_STREAM = /^\$persistentsubscription-.+-parked$/;
@@ -61,7 +68,8 @@ export function classifyDuplicate(facts: DuplicateFacts): DuplicateCause {
   if (facts.linkStreamId !== undefined && PARKED_STREAM.test(facts.linkStreamId)) return 'replay';
   if (facts.retryCount === 0) {
     if (facts.previousConnectionEnd !== null && GROUP_RELOAD_DROP.test(facts.previousConnectionEnd)) return 'reload';
-    return facts.connectionEnded === true ? 'reconnect' : 'other';
+    if (facts.connectionEnded === true) return 'reconnect';
+    return facts.linkStreamId === undefined && facts.keyIdentifiesEvent === true ? 'reload' : 'other';
   }
   return facts.previousEpoch === facts.epoch ? 'timeout' : 'reconnect';
 }

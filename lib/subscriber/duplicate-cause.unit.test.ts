@@ -43,6 +43,20 @@ describe('classifyDuplicate', () => {
     ).toBe('other');
   });
 
+  it('tags the same event coming again as a first delivery, with no drop that says so, as a reload we did not see', () => {
+    // The server restarted (the drop was only UNAVAILABLE), or this process was down meanwhile.
+    const unavailable = 'connection lost: UnavailableError: 14 UNAVAILABLE: Connection dropped';
+    expect(classifyDuplicate({ ...base, retryCount: 0, previousConnectionEnd: unavailable, keyIdentifiesEvent: true })).toBe('reload');
+    expect(
+      classifyDuplicate({ ...base, retryCount: 0, previousEpoch: undefined, previousConnectionEnd: null, keyIdentifiesEvent: true }),
+    ).toBe('reload');
+  });
+
+  it('keeps a first-delivery duplicate of a link or of a business key as other (a second link, or two events sharing the key)', () => {
+    expect(classifyDuplicate({ ...base, retryCount: 0, linkStreamId: '$ce-orders', keyIdentifiesEvent: true })).toBe('other');
+    expect(classifyDuplicate({ ...base, retryCount: 0, keyIdentifiesEvent: false })).toBe('other');
+  });
+
   it('tags retryCount 0 whose own connection ended before it was answered as a reconnect (its retry finished the key elsewhere)', () => {
     expect(classifyDuplicate({ ...base, retryCount: 0, previousEpoch: undefined, connectionEnded: true })).toBe('reconnect');
     // A group reload still wins: everything after the checkpoint comes again with retryCount 0.
