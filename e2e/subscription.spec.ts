@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
 
+import { HISTORY_STORAGE_KEY } from '../components/hooks/live-history-storage';
+
 import { DEMO_GROUP, DEMO_STREAM } from './env';
 import { demoRow, loginWithLink, saveScreenshot } from './fixtures';
 
@@ -67,6 +69,49 @@ test.describe('subscription page', () => {
     await expect(since).toContainText(/\d+ events?/);
     await expect(since).toContainText('What a server restart or a group reload would redeliver');
     await saveScreenshot(page, testInfo, 'subscription-live-charts');
+  });
+
+  test('a fresh tab shows the last minutes at once: the server sends the snapshots it kept on connect', async ({ page }, testInfo) => {
+    // A fresh tab: nothing saved in sessionStorage, on any page of this context (the login page
+    // below would otherwise save its history on the way out).
+    await page.context().addInitScript((key) => window.sessionStorage.removeItem(key), HISTORY_STORAGE_KEY);
+    await loginWithLink(page);
+    // The app must have been running for a while: wait until the server keeps > 12 s of snapshots.
+    const keptSeconds = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const source = new EventSource('/api/live');
+            const done = (seconds: number) => {
+              source.close();
+              resolve(seconds);
+            };
+            source.addEventListener('history', (event) => {
+              const times = (JSON.parse((event as MessageEvent<string>).data) as { snapshots: Array<{ ts: string }> }).snapshots.map((s) =>
+                Date.parse(s.ts),
+              );
+              done(((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000);
+            });
+            // The history comes before the first snapshot: a snapshot first means none was kept.
+            source.addEventListener('snapshot', () => done(0));
+          }),
+      );
+    await expect.poll(keptSeconds, { timeout: 30_000 }).toBeGreaterThan(12);
+
+    const loadedAt = Date.now();
+    await page.goto(pagePath);
+    const chart = page.getByTestId('throughput-chart');
+    // Time of a chart's oldest point (absent until it has one: never "older than the load").
+    const oldestPoint = async (testId: string) => {
+      const t = await page.getByTestId(testId).getAttribute('data-first-t');
+      return t === null ? Infinity : Number(t);
+    };
+    // Points from before this page existed can only come from the server's history event.
+    await expect.poll(() => oldestPoint('throughput-chart')).toBeLessThan(loadedAt - 10_000);
+    await expect(chart.locator('.recharts-line-curve')).toHaveCount(3);
+    expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(10);
+    await expect.poll(() => oldestPoint('backlog-chart')).toBeLessThan(loadedAt - 10_000);
+    await saveScreenshot(page, testInfo, 'subscription-history-on-connect');
   });
 
   test('stream and group names with $, ::, /, spaces and % round-trip through page and API URLs', async ({ page }) => {

@@ -32,6 +32,7 @@ import {
   toSubscriptionSummary,
   type SubscriptionMonitor,
 } from '../lib/monitor/subscription-monitor';
+import { createSnapshotHistory } from '../lib/monitor/snapshot-history';
 import {
   toConnectionInfos,
   toServerView,
@@ -185,6 +186,8 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
     // First beat now, with every subscriber (demo and config file) in it; then every interval.
     heartbeat.start();
 
+    // What a dashboard opened now gets of the last minutes (`history` on /api/live connect).
+    const snapshotHistory = createSnapshotHistory();
     const monitor: SubscriptionMonitor = createSubscriptionMonitor({
       listInfos: () => client.listAllPersistentSubscriptions() as Promise<SubscriptionInfo[]>,
       listProxied: () => [...proxied.values()].map((p) => p.ref),
@@ -194,6 +197,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       },
       onSnapshot: (snapshot) => {
         metrics.recordSnapshot(snapshot);
+        snapshotHistory.push(snapshot);
         emit({ event: 'snapshot', data: snapshot });
       },
       logger: logger.child({ component: 'monitor' }),
@@ -245,6 +249,7 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       },
       ...createParkedService({ client, logger, emit, getSubscriber: (ref) => proxied.get(keyOf(ref))?.subscriber }),
       getLatestSnapshot: () => monitor.getLatest(),
+      getSnapshotHistory: () => snapshotHistory.list(),
       subscribeLive(listener) {
         const handler = (event: LiveEvent) => listener(event);
         emitter.on('live', handler);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   errorBodySchema,
   heldResponseSchema,
+  historyEventSchema,
   instancesResponseSchema,
   snapshotEventSchema,
   subscriptionDetailSchema,
@@ -26,6 +27,35 @@ afterAll(async () => {
 });
 
 const auth = () => ({ authorization: `Bearer ${server.token}` });
+
+/** The first `count` events of a fresh `/api/live` connection (name and parsed data), in order. */
+async function readSseEvents(count: number): Promise<Array<{ event: string; data: unknown }>> {
+  const controller = new AbortController();
+  const res = await fetch(`${server.baseUrl}/api/live`, { headers: auth(), signal: controller.signal });
+  expect(res.status).toBe(200);
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: Array<{ event: string; data: unknown }> = [];
+  let buffer = '';
+  try {
+    while (events.length < count) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0 && events.length < count) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const name = /^event: (.*)$/m.exec(block)?.[1];
+        const data = [...block.matchAll(/^data: (.*)$/gm)].map((m) => m[1]).join('\n');
+        if (name) events.push({ event: name, data: JSON.parse(data) });
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  return events;
+}
 
 const poll = <T>(check: () => Promise<T | undefined>) =>
   waitFor(check, { timeoutMs: 30_000, intervalMs: 250, message: 'the server state' });
@@ -125,6 +155,27 @@ describe('custom server (production build, embedded default)', () => {
     controller.abort();
     const parsed = snapshotEventSchema.parse(snapshot);
     expect(parsed.subscriptions.some((s) => s.stream === 'demo-orders')).toBe(true);
+  });
+
+  it('sends the kept snapshots of the last minutes as one history event before the snapshot on connect', async () => {
+    // Wait until the runtime has published a few snapshots, then connect as a fresh dashboard.
+    await poll(async () => {
+      const first = await readSseEvents(2);
+      if (first[0]?.event !== 'history') return undefined;
+      return historyEventSchema.parse(first[0].data).snapshots.length >= 3 ? true : undefined;
+    });
+    const [history, snapshot] = await readSseEvents(2);
+    expect(history?.event).toBe('history');
+    expect(snapshot?.event).toBe('snapshot');
+    const { snapshots } = historyEventSchema.parse(history!.data);
+    const latest = snapshotEventSchema.parse(snapshot!.data);
+    const times = snapshots.map((s) => Date.parse(s.ts));
+    // Oldest first, one per poll (~1 s apart), none newer than the current snapshot, within 5 min.
+    for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
+    expect(times.at(-1)!).toBeLessThanOrEqual(Date.parse(latest.ts));
+    expect(Date.parse(latest.ts) - times[0]!).toBeLessThanOrEqual(5 * 60_000);
+    expect(snapshots.length).toBeLessThanOrEqual(300);
+    expect(snapshots.at(-1)!.subscriptions.some((s) => s.stream === 'demo-orders')).toBe(true);
   });
 
   it('forces a reconnect of the proxied demo subscriber, which opens a new epoch', async () => {

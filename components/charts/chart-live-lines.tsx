@@ -43,7 +43,7 @@ export function ChartLiveLines<K extends string>({
   for (const point of data) for (const line of lines) max = Math.max(max, point[line.key] ?? 0);
   const ticks = yTicks(max);
   return (
-    <div data-testid={testId} data-points={data.length}>
+    <div data-testid={testId} data-points={data.length} data-first-t={first?.t}>
       {newest ? (
         <div className="chart chart-live">
           <ResponsiveContainer width="100%" height="100%">

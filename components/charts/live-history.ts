@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import type { SubscriptionSummary } from '@/lib/api/schemas';
+import type { SnapshotEvent, SubscriptionSummary } from '@/lib/api/schemas';
 
 /** One snapshot of one subscription, as kept client-side for the live charts and sparklines. */
 export interface LiveSample {
@@ -129,6 +129,68 @@ export function mergeHistory(older: LiveHistory, newer: LiveHistory): LiveHistor
   for (const [key, samples] of newer) {
     const first = samples[0]?.t ?? Infinity;
     merged.set(key, [...(older.get(key) ?? []).filter((p) => p.t < first), ...samples]);
+  }
+  return merged;
+}
+
+/** Window and cap of one group's samples: those within `windowMs` before its newest, at most `maxSamples`. */
+function bounded(samples: LiveSample[], windowMs: number, maxSamples: number): LiveSample[] {
+  const newest = samples.at(-1);
+  if (!newest) return samples;
+  const kept = samples.filter((p) => p.t > newest.t - windowMs);
+  return kept.length > maxSamples ? kept.slice(kept.length - maxSamples) : kept;
+}
+
+/**
+ * The snapshots of a `history` event (oldest first) as a history, like appending them one by one:
+ * snapshots out of order or with a bad `ts` are skipped, only groups in the newest snapshot are
+ * kept, and each group is bounded by the window and the sample cap.
+ */
+export function historyFromSnapshots(
+  snapshots: readonly Pick<SnapshotEvent, 'ts' | 'subscriptions'>[],
+  { windowMs = HISTORY_WINDOW_MS, maxSamples = HISTORY_MAX_SAMPLES } = {},
+): LiveHistory {
+  const groups = new Map<string, LiveSample[]>();
+  let lastT = -Infinity;
+  let newest: readonly SubscriptionSummary[] = [];
+  for (const snapshot of snapshots) {
+    const t = Date.parse(snapshot.ts);
+    if (Number.isNaN(t) || t <= lastT) continue;
+    lastT = t;
+    newest = snapshot.subscriptions;
+    for (const s of snapshot.subscriptions) {
+      const key = historyKey(s.stream, s.group);
+      const samples = groups.get(key) ?? [];
+      samples.push(toSample(t, s));
+      groups.set(key, samples);
+    }
+  }
+  const history = new Map<string, readonly LiveSample[]>();
+  for (const s of newest) {
+    const key = historyKey(s.stream, s.group);
+    history.set(key, bounded(groups.get(key) ?? [], windowMs, maxSamples));
+  }
+  return history;
+}
+
+/**
+ * Both histories in one, per group: every sample of either, one per time `t` (the `incoming` one
+ * on a tie: both came from the same server snapshot), oldest first, bounded by the window before
+ * the group's newest sample and the sample cap. For the server's `history` event, which a
+ * reconnecting EventSource gets again: merging it twice adds nothing.
+ */
+export function mergeHistoryByTime(
+  current: LiveHistory,
+  incoming: LiveHistory,
+  { windowMs = HISTORY_WINDOW_MS, maxSamples = HISTORY_MAX_SAMPLES } = {},
+): LiveHistory {
+  const merged = new Map<string, readonly LiveSample[]>(current);
+  for (const [key, samples] of incoming) {
+    const byTime = new Map<number, LiveSample>();
+    for (const p of current.get(key) ?? []) byTime.set(p.t, p);
+    for (const p of samples) byTime.set(p.t, p);
+    const all = [...byTime.values()].sort((a, b) => a.t - b.t);
+    merged.set(key, bounded(all, windowMs, maxSamples));
   }
   return merged;
 }

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import { subscriberSummary } from '../../test/factories/subscription-summary';
 
-import { appendSnapshot, historyKey, mergeHistory, restoreHistory, serializeHistory, type LiveHistory } from './live-history';
+import {
+  appendSnapshot,
+  historyFromSnapshots,
+  historyKey,
+  mergeHistory,
+  mergeHistoryByTime,
+  restoreHistory,
+  serializeHistory,
+  type LiveHistory,
+} from './live-history';
 import { summary } from './test-samples';
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 3, 19, 0, 0) + s * 1000).toISOString();
@@ -89,5 +98,90 @@ describe('mergeHistory', () => {
   it('keeps groups that only the restored history has', () => {
     const older = appendSnapshot(new Map(), at(1), [summary({ group: 'gone' })]);
     expect(mergeHistory(older, new Map()).has(historyKey('orders', 'gone'))).toBe(true);
+  });
+});
+
+describe('historyFromSnapshots', () => {
+  const key = historyKey('orders', 'billing');
+  const snap = (s: number, over: Parameters<typeof summary>[0] = {}) => ({ ts: at(s), subscriptions: [summary(over)] });
+
+  it('gives one sample per snapshot per group, oldest first, like appending them one by one', () => {
+    const snapshots = [snap(0, { ratePerSecond: 1 }), snap(1, { ratePerSecond: 2 }), snap(2, { ratePerSecond: 3 })];
+    const built = historyFromSnapshots(snapshots);
+    expect(built.get(key)?.map((p) => p.ratePerSecond)).toEqual([1, 2, 3]);
+    let appended: LiveHistory = new Map();
+    for (const s of snapshots) appended = appendSnapshot(appended, s.ts, s.subscriptions);
+    expect(built).toEqual(appended);
+  });
+
+  it('skips snapshots out of order or with a bad ts and keeps only the groups of the newest snapshot', () => {
+    const built = historyFromSnapshots([
+      { ts: at(0), subscriptions: [summary({ ratePerSecond: 1 }), summary({ group: 'deleted' })] },
+      snap(2, { ratePerSecond: 2 }),
+      snap(1, { ratePerSecond: 99 }),
+      { ts: 'not a time', subscriptions: [summary({ ratePerSecond: 98 })] },
+      snap(3, { ratePerSecond: 3 }),
+    ]);
+    expect(built.get(key)?.map((p) => p.ratePerSecond)).toEqual([1, 2, 3]);
+    expect(built.has(historyKey('orders', 'deleted'))).toBe(false);
+  });
+
+  it('is bounded by the window before the newest snapshot and the sample cap', () => {
+    const snapshots = Array.from({ length: 100 }, (_, s) => snap(s));
+    expect(historyFromSnapshots(snapshots, { windowMs: 30_000 }).get(key)?.map((p) => p.t)).toEqual(
+      Array.from({ length: 30 }, (_, i) => Date.parse(at(70 + i))),
+    );
+    expect(historyFromSnapshots(snapshots, { maxSamples: 20 }).get(key)?.[0]?.t).toBe(Date.parse(at(80)));
+  });
+
+  it('gives an empty history for no snapshots', () => {
+    expect(historyFromSnapshots([]).size).toBe(0);
+  });
+});
+
+describe('mergeHistoryByTime', () => {
+  const key = historyKey('orders', 'billing');
+  const build = (points: Array<[number, number]>) =>
+    historyFromSnapshots(points.map(([s, rate]) => ({ ts: at(s), subscriptions: [summary({ ratePerSecond: rate })] })));
+
+  it('interleaves both by time with one sample per t (the incoming one on a tie)', () => {
+    // Restored from sessionStorage: 0..2 s and 6 s; the server kept 2..6 s.
+    const current = build([[0, 0], [1, 1], [2, 2], [6, 6]]);
+    const incoming = build([[2, 20], [3, 30], [4, 40], [5, 50], [6, 60]]);
+    const merged = mergeHistoryByTime(current, incoming).get(key)!;
+    expect(merged.map((p) => p.t)).toEqual([0, 1, 2, 3, 4, 5, 6].map((s) => Date.parse(at(s))));
+    expect(merged.map((p) => p.ratePerSecond)).toEqual([0, 1, 20, 30, 40, 50, 60]);
+  });
+
+  it('adds nothing when the same history arrives again (a reconnecting EventSource)', () => {
+    const incoming = build([[1, 1], [2, 2], [3, 3]]);
+    const once = mergeHistoryByTime(new Map(), incoming);
+    const twice = mergeHistoryByTime(once, incoming);
+    expect(twice.get(key)).toHaveLength(3);
+    expect(twice).toEqual(once);
+  });
+
+  it('keeps the window before the group\'s newest sample and the sample cap', () => {
+    const current = build([[0, 0], [1, 1]]);
+    const incoming = build(Array.from({ length: 20 }, (_, i) => [i + 10, i] as [number, number]));
+    expect(mergeHistoryByTime(current, incoming, { windowMs: 15_000 }).get(key)?.[0]?.t).toBe(Date.parse(at(15)));
+    expect(mergeHistoryByTime(current, incoming, { maxSamples: 5 }).get(key)?.map((p) => p.t)).toEqual(
+      [25, 26, 27, 28, 29].map((s) => Date.parse(at(s))),
+    );
+  });
+
+  it('keeps groups only the current history has and adds groups only the incoming one has', () => {
+    const current = historyFromSnapshots([{ ts: at(0), subscriptions: [summary({ group: 'a' })] }]);
+    const incoming = historyFromSnapshots([{ ts: at(1), subscriptions: [summary({ group: 'b' })] }]);
+    const merged = mergeHistoryByTime(current, incoming);
+    expect([...merged.keys()].sort()).toEqual([historyKey('orders', 'a'), historyKey('orders', 'b')]);
+  });
+
+  it('does not mutate either input', () => {
+    const current = build([[0, 0]]);
+    const incoming = build([[1, 1]]);
+    mergeHistoryByTime(current, incoming);
+    expect(current.get(key)).toHaveLength(1);
+    expect(incoming.get(key)).toHaveLength(1);
   });
 });

@@ -6,8 +6,10 @@ import { type z } from 'zod';
 
 import {
   appendSnapshot,
+  historyFromSnapshots,
   historyKey,
   mergeHistory,
+  mergeHistoryByTime,
   restoreHistory,
   serializeHistory,
   type LiveHistory,
@@ -16,8 +18,10 @@ import {
 import {
   actionOutcomeSchema,
   epochEventSchema,
+  historyEventSchema,
   snapshotEventSchema,
   type ActionOutcome,
+  type SnapshotEvent,
   type SubscriptionDetail,
   type SubscriptionSummary,
 } from '@/lib/api/schemas';
@@ -73,6 +77,11 @@ export interface LiveHistoryStore {
   push(ts: string, subscriptions: SubscriptionSummary[]): void;
   /** Puts older samples (restored after a page reload) in front of what was received since. */
   restore(older: LiveHistory): void;
+  /**
+   * Merges the server's kept snapshots (`history` event, sent on every connect) by time with what
+   * is held: a sample already held (same `t`) is not added again.
+   */
+  mergeServerHistory(snapshots: readonly SnapshotEvent[]): void;
 }
 
 export function createLiveHistoryStore(): LiveHistoryStore {
@@ -91,6 +100,11 @@ export function createLiveHistoryStore(): LiveHistoryStore {
     restore(older) {
       if (older.size === 0) return;
       history = mergeHistory(older, history);
+      for (const listener of listeners) listener();
+    },
+    mergeServerHistory(snapshots) {
+      if (snapshots.length === 0) return;
+      history = mergeHistoryByTime(history, historyFromSnapshots(snapshots));
       for (const listener of listeners) listener();
     },
   };
@@ -199,6 +213,11 @@ export function useLiveStream(enabled: boolean, history: LiveHistoryStore): Live
       source.addEventListener('open', () => {
         attempt = 0;
         setStatus((s) => ({ ...s, state: 'open' }));
+      });
+      // Sent once per connection, before the first snapshot: the last minutes, so charts start full.
+      source.addEventListener('history', (event) => {
+        const parsed = parseFrame(historyEventSchema, (event as MessageEvent<string>).data, 'history');
+        if (parsed) history.mergeServerHistory(parsed.snapshots);
       });
       source.addEventListener('snapshot', (event) => {
         const applied = applySnapshot(queryClient, history, (event as MessageEvent<string>).data);

@@ -230,8 +230,18 @@ export type SnapshotEvent = z.infer<typeof snapshotEventSchema>;
 /** Input shape like {@link Epoch}: producers of older epoch records need not set the newer fields. */
 export type EpochEvent = z.input<typeof epochEventSchema>;
 
-export const liveEventNames = ['snapshot', 'epoch', 'action'] as const;
+/**
+ * Sent once on connect, before the current `snapshot`: the snapshots the server kept of the last
+ * minutes (oldest first; bounded: lib/monitor/snapshot-history.ts), so charts start full. Additive:
+ * a client that ignores it sees the §8 stream unchanged. A reconnecting client gets it again and
+ * merges by `ts`.
+ */
+export const historyEventSchema = z.object({ snapshots: z.array(snapshotEventSchema) });
+export type HistoryEvent = z.infer<typeof historyEventSchema>;
+
+export const liveEventNames = ['history', 'snapshot', 'epoch', 'action'] as const;
 export type LiveEvent =
+  | { event: 'history'; data: HistoryEvent }
   | { event: 'snapshot'; data: SnapshotEvent }
   | { event: 'epoch'; data: EpochEvent }
   | { event: 'action'; data: ActionOutcome };

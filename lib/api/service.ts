@@ -62,6 +62,11 @@ export interface SubwatchService {
   listHeld(input: SubscriptionRef & { limit: number }): Promise<HeldResponse>;
   /** The latest 1 s snapshot (null before the first poll completes). */
   getLatestSnapshot(): SnapshotEvent | null;
+  /**
+   * The snapshots of the last minutes, oldest first (the `history` event sent on connect);
+   * bounded by time, count and rows (lib/monitor/snapshot-history.ts).
+   */
+  getSnapshotHistory(): SnapshotEvent[];
   /** Registers a listener for live events; returns the unsubscribe function. */
   subscribeLive(listener: (event: LiveEvent) => void): () => void;
   /**

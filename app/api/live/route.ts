@@ -14,18 +14,23 @@ function toFrame(event: LiveEvent): SseFrame {
 }
 
 /**
- * Server-Sent Events (DESIGN.md §8): the latest `snapshot` on connect and then each one the
- * runtime emits (~1 s), `epoch` and `action` events, `: ping` every 15 s. A slow client only
- * ever has the newest snapshot pending (lib/sse/client-buffer.ts).
+ * Server-Sent Events (DESIGN.md §8): on connect one `history` event (the kept snapshots of the
+ * last minutes, bounded) and the latest `snapshot`, then each snapshot the runtime emits (~1 s),
+ * `epoch` and `action` events, `: ping` every 15 s. A slow client only ever has the newest
+ * snapshot pending (lib/sse/client-buffer.ts); the history is sent once, at connect.
  */
 export function GET(request: Request): Promise<Response> {
   return handle('GET /api/live', () => {
     const service = getRuntime();
     requireRead(request, service.auth);
     const latest = service.getLatestSnapshot();
+    const snapshots = service.getSnapshotHistory();
+    const initial: SseFrame[] = [];
+    if (snapshots.length > 0) initial.push(toFrame({ event: 'history', data: { snapshots } }));
+    if (latest) initial.push(toFrame({ event: 'snapshot', data: latest }));
     const body = createSseStream({
       signal: request.signal,
-      initial: latest ? [toFrame({ event: 'snapshot', data: latest })] : [],
+      initial,
       subscribe: (push) => service.subscribeLive((event) => push(toFrame(event))),
       heartbeatMs: 15_000,
       latestOnly: ['snapshot'],
