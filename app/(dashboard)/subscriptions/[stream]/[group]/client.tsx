@@ -236,7 +236,7 @@ function Detail({ stream, group }: Props) {
               )}
             </Card>
           )}
-          <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} />
+          <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} subscriber={data.summary.subscriber} />
           {data.summary.proxied && (
             <HeldList
               stream={stream}
