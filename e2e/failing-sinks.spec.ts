@@ -95,6 +95,9 @@ test.describe('failing sinks', () => {
     // The subscription page names the problem and the sink's answer is the parked reason.
     await page.goto(rejectedPage);
     await expect(page.getByTestId('health-reasons')).toContainText(/Parked messages grew by \d+ in the last 5 min/);
+    // The heading is the group's name; the badge with its reasons sits beside it, outside the name.
+    await expect(page.getByRole('heading', { level: 1 })).toHaveAccessibleName(REJECTED_GROUP);
+    await expect(page.getByTestId('title-row').getByTestId('health-badge')).toHaveAttribute('data-level', /^(degraded|failing)$/);
     await expect(page.getByTestId('parked-reason').first()).toContainText(`HTTP 400 Bad Request: ${REJECT_BODY}`);
     expect((await receivedIds(page.request, 'reject')).length).toBeGreaterThan(0);
   });

@@ -73,6 +73,14 @@ test.describe('parked messages', () => {
 
     await expect(page.getByTestId('replay-progress')).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
     await expect(page.getByTestId('recent-action').first()).toContainText(`Replay of ${N} of`);
+    // The outcome: the server's parked count before → now, and what subwatch's subscriber did since.
+    const outcome = page.getByTestId('replay-outcome');
+    await expect(outcome).toContainText(
+      new RegExp(`^Replay of ${N}: parked [\\d,]+ → [\\d,]+ · subwatch delivered [\\d,]+, parked( again)? [\\d,]+, suppressed 0 as already processed`),
+    );
+    // The fraud check approves a replayed order: at least the N replayed ones are delivered, none was already done.
+    await expect.poll(async () => Number(await outcome.getAttribute('data-delivered')), { timeout: 20_000 }).toBeGreaterThanOrEqual(N);
+    await expect(outcome).toHaveAttribute('data-suppressed', '0');
     const after = await readParked(page.request);
     // New orders keep being parked at the end; the replayed ones leave the front.
     expect(after.first).toBe(before.first! + N);

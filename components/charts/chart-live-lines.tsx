@@ -86,8 +86,8 @@ export function ChartLiveLines<K extends string>({
                   name={line.label}
                   type="linear"
                   stroke={line.color}
-                  strokeWidth={line.dashed ? 1.25 : 1.75}
-                  strokeDasharray={line.dashed ? '4 3' : undefined}
+                  strokeWidth={line.dashed ? 1.5 : 1.75}
+                  strokeDasharray={line.dashed ? '5 3' : undefined}
                   dot={false}
                   activeDot={{ r: 3 }}
                   isAnimationActive={false}
@@ -105,7 +105,11 @@ export function ChartLiveLines<K extends string>({
           const value = newest ? newest[line.key] : null;
           return (
             <li key={line.key}>
-              <span className="chart-legend-swatch" style={{ background: line.color }} aria-hidden="true" />
+              <span
+                className={`chart-legend-swatch${line.dashed ? ' chart-legend-swatch-dashed' : ''}`}
+                style={{ color: line.color }}
+                aria-hidden="true"
+              />
               {line.label}
               <span className="chart-legend-value">{value === null || value === undefined ? '—' : `${format(value)}${unit}`}</span>
             </li>

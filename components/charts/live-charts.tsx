@@ -8,6 +8,7 @@ import { useLiveHistory } from '../hooks/use-live-stream';
 import { StaleMark } from '../layout/stale-mark';
 import { Card } from '../ui/card';
 import { ChartLiveLines } from './chart-live-lines';
+import { CHART_SERIES } from './chart-theme';
 import { toBacklogSeries, toBufferSeries, toThroughputSeries } from './throughput-series';
 
 /**
@@ -33,9 +34,9 @@ export function LiveCharts({ stream, group, proxied }: { stream: string; group: 
           unit="/s"
           emptyText={proxied ? 'Collecting live snapshots…' : 'Not proxied by subwatch: no delivery counters.'}
           lines={[
-            { key: 'received', label: 'Received', color: 'var(--accent-muted)' },
-            { key: 'delivered', label: 'Delivered', color: 'var(--accent)' },
-            { key: 'duplicates', label: 'Duplicates suppressed', color: 'var(--warn)' },
+            { key: 'received', label: 'Received', ...CHART_SERIES.received },
+            { key: 'delivered', label: 'Delivered', ...CHART_SERIES.delivered },
+            { key: 'duplicates', label: 'Duplicates suppressed', ...CHART_SERIES.duplicates },
           ]}
         />
       </Card>
@@ -44,8 +45,8 @@ export function LiveCharts({ stream, group, proxied }: { stream: string; group: 
           testId="backlog-chart"
           data={backlog}
           lines={[
-            { key: 'uncheckpointed', label: 'Uncheckpointed', color: 'var(--accent)' },
-            { key: 'parked', label: 'Parked', color: 'var(--bad)' },
+            { key: 'uncheckpointed', label: 'Uncheckpointed', ...CHART_SERIES.uncheckpointed },
+            { key: 'parked', label: 'Parked', ...CHART_SERIES.parked },
           ]}
         />
       </Card>
@@ -54,8 +55,8 @@ export function LiveCharts({ stream, group, proxied }: { stream: string; group: 
           testId="buffer-chart"
           data={buffer}
           lines={[
-            { key: 'inFlight', label: 'In flight', color: 'var(--accent)' },
-            { key: 'bufferSize', label: 'Buffer', color: 'var(--muted)', dashed: true },
+            { key: 'inFlight', label: 'In flight', ...CHART_SERIES.inFlight },
+            { key: 'bufferSize', label: 'Buffer', ...CHART_SERIES.bufferSize },
           ]}
         />
       </Card>

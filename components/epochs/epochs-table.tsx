@@ -9,9 +9,10 @@ import { END_KIND_LABEL, toEndKind, toEndReasonDetail, type EpochEndKind } from 
 import { formatClock, formatCount, formatDuration, formatExact, formatRelative } from '../format';
 import { useNow } from '../hooks/use-now';
 
-function Num({ value, title }: { value: number; title?: string }) {
+/** `optional`: hidden on narrow screens (the numbers an on-call operator needs first stay). */
+function Num({ value, title, optional = false }: { value: number; title?: string; optional?: boolean }) {
   return (
-    <td className={`num${value === 0 ? ' muted' : ''}`} title={title ?? formatExact(value)}>
+    <td className={`num${value === 0 ? ' muted' : ''}${optional ? ' col-optional' : ''}`} title={title ?? formatExact(value)}>
       {formatCount(value)}
     </td>
   );
@@ -43,7 +44,11 @@ function EndReason({ kind, reason }: { kind: EpochEndKind; reason: string | null
 /** Rows shown before "Show all": the recent reconnects; the timeline above shows the rest at a glance. */
 const COLLAPSED_ROWS = 10;
 
-/** One row per connection epoch, newest first; the newest ten until the operator asks for all. */
+/**
+ * One row per connection epoch, newest first; the newest ten until the operator asks for all.
+ * Narrow screens drop Received and Retried and the relative times (the start and end cells keep
+ * the exact times in their tooltips), so the counts that matter stay in view without scrolling.
+ */
 export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
   const now = useNow(5000);
   const [expanded, setExpanded] = useState(false);
@@ -58,10 +63,10 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
             <th scope="col">Started</th>
             <th scope="col">Ended</th>
             <th scope="col">End reason</th>
-            <th scope="col" className="num">Received</th>
+            <th scope="col" className="num col-optional">Received</th>
             <th scope="col" className="num">Delivered</th>
             <th scope="col" className="num">Dup. suppressed</th>
-            <th scope="col" className="num">Retried</th>
+            <th scope="col" className="num col-optional">Retried</th>
             <th scope="col" className="num">Parked</th>
           </tr>
         </thead>
@@ -74,12 +79,12 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
               <tr key={e.epoch} data-testid="epoch-row" data-epoch={e.epoch}>
                 <td className="mono">#{e.epoch}</td>
                 <td title={e.startedAt}>
-                  {formatClock(e.startedAt)} <span className="muted">· {formatRelative(e.startedAt, now)}</span>
+                  {formatClock(e.startedAt)} <span className="muted cell-secondary">· {formatRelative(e.startedAt, now)}</span>
                 </td>
                 <td title={e.endedAt ?? 'still open'}>
                   {e.endedAt ? (
                     <>
-                      {formatClock(e.endedAt)} <span className="muted">· lasted {formatDuration(ended - Date.parse(e.startedAt))}</span>
+                      {formatClock(e.endedAt)} <span className="muted cell-secondary">· lasted {formatDuration(ended - Date.parse(e.startedAt))}</span>
                     </>
                   ) : (
                     <span className="chip chip-ok">open</span>
@@ -88,7 +93,7 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
                 <td className="cell-reason">
                   <EndReason kind={kind} reason={e.endReason} />
                 </td>
-                <Num value={e.received} />
+                <Num value={e.received} optional />
                 <Num value={e.delivered} />
                 <Num
                   value={e.duplicatesSuppressed}
@@ -98,7 +103,7 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
                       : undefined
                   }
                 />
-                <Num value={e.retried} />
+                <Num value={e.retried} optional />
                 <Num value={e.parked} />
               </tr>
             );

@@ -4,6 +4,8 @@ import './parked.css';
 
 import { useMemo, useState } from 'react';
 
+import type { SubscriberSummary } from '@/lib/api/schemas';
+
 import { formatExact } from '../format';
 import { ApiError } from '../hooks/api-client';
 import { useNow } from '../hooks/use-now';
@@ -13,6 +15,7 @@ import { Card } from '../ui/card';
 import { ParkedEntry } from './parked-entry';
 import { groupParkedByReason, toReasonLabel } from './parked-groups';
 import { ReplayControls, ReplayProgressNote, type WatchedReplay } from './replay-controls';
+import type { ReplayCounters } from './replay-outcome';
 
 export const PARKED_PAGE_SIZE = 50;
 const WATCH_FAST_MS = 30_000;
@@ -20,9 +23,20 @@ const WATCH_FAST_MS = 30_000;
 /**
  * The parked-message browser of one group: a page of parked messages (oldest first), grouped by
  * reason, one row per original event; replay actions with confirmation and live progress.
- * `parkedLive` is the server's parked count from the live snapshot.
+ * `parkedLive` is the server's parked count from the live snapshot; `subscriber` the counters of
+ * subwatch's subscriber of the group (absent when not proxied), for a replay's outcome.
  */
-export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; group: string; parkedLive: number }) {
+export function ParkedBrowser({
+  stream,
+  group,
+  parkedLive,
+  subscriber,
+}: {
+  stream: string;
+  group: string;
+  parkedLive: number;
+  subscriber?: SubscriberSummary;
+}) {
   const { canWrite, loading } = useAccess();
   const now = useNow(5000);
   const [pages, setPages] = useState<number[]>([]); // `from` of the pages before the current one
@@ -34,6 +48,14 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
   const data = parked.data;
   const groups = useMemo(() => groupParkedByReason(data?.parked ?? []), [data]);
   const window = { first: data?.first ?? null, total: data?.total ?? parkedLive };
+  const counters: ReplayCounters | null = subscriber
+    ? {
+        received: subscriber.received,
+        delivered: subscriber.delivered,
+        parked: subscriber.parked,
+        suppressedAsReplay: subscriber.duplicatesByCause.replay,
+      }
+    : null;
   const readOnlyReason = loading ? null : canWrite ? null : 'Log in to replay parked messages (read-only view).';
   // A "first N" replay needs the oldest visible parked number: no replay before the first page arrived.
   const controlsReason = readOnlyReason ?? (data ? null : 'Loading parked messages…');
@@ -61,6 +83,7 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
           group={group}
           window={window}
           disabledReason={controlsReason}
+          counters={counters}
           onStarted={(w) => setWatched(w)}
         />
       </div>
@@ -70,7 +93,14 @@ export function ParkedBrowser({ stream, group, parkedLive }: { stream: string; g
         </p>
       )}
       {watched && data && (
-        <ReplayProgressNote watched={watched} window={window} parkedNow={parkedLive} onDismiss={() => setWatched(null)} />
+        <ReplayProgressNote
+          watched={watched}
+          window={window}
+          parkedNow={parkedLive}
+          countersNow={counters}
+          watchMs={WATCH_FAST_MS}
+          onDismiss={() => setWatched(null)}
+        />
       )}
       {parked.error && !(parked.error instanceof ApiError && parked.error.code === 'NETWORK') && (
         <p className="action-note action-error pad" role="alert">

@@ -7,6 +7,7 @@ import type { ReplayResponse } from '@/lib/api/schemas';
 import { formatExact } from '../format';
 import { useReplayParked } from '../hooks/use-replay-parked';
 import { ReplayDialog } from './replay-dialog';
+import { isReplayOutcomeSettled, sameReplayCounters, toReplayOutcome, type ReplayCounters } from './replay-outcome';
 import { toReplayPlan, toReplayProgress, type ReplayPlan } from './replay-plan';
 
 /** How long a replay may show no effect before the operator is warned. */
@@ -17,6 +18,8 @@ export interface WatchedReplay {
   parkedBefore: number;
   firstBefore: number | null;
   startedAt: number;
+  /** The subscriber's counters when the server accepted the replay; null when not proxied. */
+  countersBefore: ReplayCounters | null;
 }
 
 /**
@@ -28,12 +31,15 @@ export function ReplayControls({
   group,
   window,
   disabledReason,
+  counters,
   onStarted,
 }: {
   stream: string;
   group: string;
   window: { first: number | null; total: number };
   disabledReason: string | null;
+  /** The subscriber's latest counters (null when not proxied), taken when the replay is confirmed. */
+  counters: ReplayCounters | null;
   onStarted: (watched: WatchedReplay) => void;
 }) {
   const replay = useReplayParked(stream, group);
@@ -47,10 +53,21 @@ export function ReplayControls({
   const confirm = (confirmed: ReplayPlan) => {
     setPlan(null);
     const firstBefore = window.first;
-    replay.mutate(confirmed.stopAt === undefined ? {} : { stopAt: confirmed.stopAt }, {
-      onSuccess: (result: ReplayResponse) =>
-        onStarted({ requested: result.requested, parkedBefore: result.parkedBefore, firstBefore, startedAt: Date.now() }),
-    });
+    // At the confirmation, a moment before the server accepts: traffic in between is counted as "other events".
+    const countersBefore = counters;
+    replay.mutate(
+      { stopAt: confirmed.stopAt },
+      {
+        onSuccess: (result: ReplayResponse) =>
+          onStarted({
+            requested: result.requested,
+            parkedBefore: result.parkedBefore,
+            firstBefore,
+            startedAt: Date.now(),
+            countersBefore,
+          }),
+      },
+    );
   };
 
   return (
@@ -99,33 +116,70 @@ export function ReplayControls({
   );
 }
 
-/** Live progress of a watched replay: the oldest parked message moving up, and a warning when nothing moved. */
+/**
+ * Live progress of a watched replay — the oldest parked message moving up, and a warning when
+ * nothing moved — and, once it moved, its outcome: the server's parked count and the subscriber's
+ * counters since the replay was accepted, counted until it settles (isReplayOutcomeSettled, at
+ * the latest `watchMs`) so later traffic does not keep changing it.
+ */
 export function ReplayProgressNote({
   watched,
   window,
   parkedNow,
+  countersNow,
+  watchMs,
   onDismiss,
 }: {
   watched: WatchedReplay;
   window: { first: number | null; total: number };
   parkedNow: number;
+  countersNow: ReplayCounters | null;
+  watchMs: number;
   onDismiss: () => void;
 }) {
   const [now, setNow] = useState(() => Date.now());
+  const elapsedMs = now - watched.startedAt;
   const progress = toReplayProgress({
     requested: watched.requested,
     firstBefore: watched.firstBefore,
     firstNow: window.first,
     totalNow: window.total,
-    elapsedMs: now - watched.startedAt,
+    elapsedMs,
     graceMs: NO_EFFECT_GRACE_MS,
   });
-  const settled = progress.state === 'done';
+  // State set during render (React's pattern for information from earlier renders): when the
+  // server first showed the replay done, and the numbers as last counted — they freeze once the
+  // outcome settles while the props keep moving.
+  const [doneAt, setDoneAt] = useState<number | null>(null);
+  if (progress.state === 'done' && doneAt === null) setDoneAt(now);
+  const [seen, setSeen] = useState({ parkedNow, countersNow });
+  const settled = isReplayOutcomeSettled({
+    replayed: progress.replayed,
+    doneForMs: doneAt === null ? null : now - doneAt,
+    elapsedMs,
+    watchMs,
+    countersBefore: watched.countersBefore,
+    countersNow: seen.countersNow,
+  });
+  if (!settled && (seen.parkedNow !== parkedNow || !sameReplayCounters(seen.countersNow, countersNow))) {
+    setSeen({ parkedNow, countersNow });
+  }
   useEffect(() => {
     if (settled) return;
     const timer = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(timer);
   }, [settled]);
+  const outcome =
+    progress.replayed > 0
+      ? toReplayOutcome({
+          requested: watched.requested,
+          replayed: progress.replayed,
+          parkedBefore: watched.parkedBefore,
+          parkedNow: seen.parkedNow,
+          countersBefore: watched.countersBefore,
+          countersNow: seen.countersNow,
+        })
+      : null;
 
   const counts = `Parked now: ${formatExact(parkedNow)} (was ${formatExact(watched.parkedBefore)}; new messages may be parked meanwhile).`;
   let tone: 'ok' | 'warn' | 'info' = 'info';
@@ -141,7 +195,24 @@ export function ReplayProgressNote({
   }
   return (
     <div className={`replay-progress replay-progress-${tone}`} role="status" aria-live="polite" data-testid="replay-progress" data-state={progress.state}>
-      <span>{text}</span>
+      <div className="replay-progress-text">
+        <span>{text}</span>
+        {outcome && (
+          <span
+            className="replay-outcome num-text"
+            data-testid="replay-outcome"
+            data-final={settled}
+            data-parked-before={outcome.parkedBefore}
+            data-parked-now={outcome.parkedNow}
+            data-delivered={outcome.subscriber?.delivered ?? ''}
+            data-parked-again={outcome.subscriber?.parked ?? ''}
+            data-suppressed={outcome.subscriber?.suppressed ?? ''}
+          >
+            {outcome.text}
+            {settled ? '' : ' · counting…'}
+          </span>
+        )}
+      </div>
       <button type="button" className="button button-ghost" onClick={onDismiss}>
         Dismiss
       </button>

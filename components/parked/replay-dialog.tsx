@@ -60,9 +60,12 @@ export function ReplayDialog({
         </h2>
         <p>
           The server will redeliver <strong data-testid="replay-dialog-count">{formatExact(plan.count)}</strong> {noun}
-          {plan.stopAt === undefined ? ' — every parked message' : ' — the oldest ones'}
+          {plan.all ? ' — every message parked now' : ' — the oldest ones'}
           {range} to the consumers of <strong>{group}</strong>. A message that fails again is parked again.
         </p>
+        {plan.all && (
+          <p className="muted">Messages parked after this dialog opened are not included; replay them with a later replay.</p>
+        )}
         {typedRequired && (
           <p>
             <label htmlFor={inputId}>

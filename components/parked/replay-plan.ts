@@ -7,20 +7,25 @@
 export const TYPED_CONFIRMATION_ABOVE = 100;
 
 export interface ReplayPlan {
-  /** Absent for "replay all". */
-  stopAt?: number;
-  /** Messages the server will redeliver. */
+  /** Absolute, exclusive parked event number the server stops at. */
+  stopAt: number;
+  /** Messages the server will redeliver: the number the dialog shows and the request asks for. */
   count: number;
+  /** Every message parked when the plan was made ("Replay all"). */
+  all: boolean;
 }
 
 /**
  * `stopAt` is an absolute parked event number, exclusive (esdb-semantics §3.3): the first N
- * visible messages end before `first + N`. N is clamped to what is parked.
+ * visible messages end before `first + N`. N is clamped to what is parked. "Replay all" also
+ * sends a `stopAt` (after the last message parked now), so messages parked between the
+ * confirmation and the request are not replayed unseen: the dialog's count is what is asked for.
  */
 export function toReplayPlan(window: { first: number | null; total: number }, firstN?: number): ReplayPlan {
-  if (firstN === undefined || firstN >= window.total) return { count: window.total };
+  const first = window.first ?? 0;
+  if (firstN === undefined || firstN >= window.total) return { stopAt: first + window.total, count: window.total, all: true };
   const count = Math.max(0, Math.floor(firstN));
-  return { stopAt: (window.first ?? 0) + count, count };
+  return { stopAt: first + count, count, all: false };
 }
 
 export function needsTypedConfirmation(count: number): boolean {

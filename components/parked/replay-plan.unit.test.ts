@@ -3,15 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { needsTypedConfirmation, toReplayPlan, toReplayProgress } from './replay-plan';
 
 describe('replay plan', () => {
-  it('replays everything without stopAt', () => {
-    expect(toReplayPlan({ first: 4, total: 10 })).toEqual({ count: 10 });
-    expect(toReplayPlan({ first: 4, total: 10 }, 10)).toEqual({ count: 10 });
-    expect(toReplayPlan({ first: 4, total: 10 }, 50)).toEqual({ count: 10 });
+  it('replays everything parked now up to a stopAt after the last one, so later parks are not included', () => {
+    // Window #4–#13: stopAt 14 replays exactly the 10 the dialog shows.
+    expect(toReplayPlan({ first: 4, total: 10 })).toEqual({ stopAt: 14, count: 10, all: true });
+    expect(toReplayPlan({ first: 4, total: 10 }, 10)).toEqual({ stopAt: 14, count: 10, all: true });
+    expect(toReplayPlan({ first: 4, total: 10 }, 50)).toEqual({ stopAt: 14, count: 10, all: true });
   });
 
   it('turns "first N" into an absolute, exclusive stopAt after the oldest visible message', () => {
-    expect(toReplayPlan({ first: 0, total: 10 }, 3)).toEqual({ stopAt: 3, count: 3 });
-    expect(toReplayPlan({ first: 40, total: 10 }, 3)).toEqual({ stopAt: 43, count: 3 });
+    expect(toReplayPlan({ first: 0, total: 10 }, 3)).toEqual({ stopAt: 3, count: 3, all: false });
+    expect(toReplayPlan({ first: 40, total: 10 }, 3)).toEqual({ stopAt: 43, count: 3, all: false });
   });
 
   it('asks to type the group name only above 100 messages', () => {

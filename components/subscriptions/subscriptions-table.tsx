@@ -77,7 +77,7 @@ function Row({ s }: { s: SubscriptionSummary }) {
           </span>
         )}
       </td>
-      <td className="cell-status col-optional">{s.status}</td>
+      <td className="cell-status col-optional col-medium">{s.status}</td>
       <Num value={s.connections} optional />
       <td className="num" title={`${formatExact(s.inFlight)} unacked messages in flight; consumers have ${formatExact(s.bufferSize)} slots in total`}>
         {formatCount(s.inFlight)}
@@ -123,13 +123,15 @@ interface Column {
   label: ReactNode;
   num?: boolean;
   optional?: boolean;
+  /** Hidden already on medium screens (≤ 1280 px): the health column says more. */
+  medium?: boolean;
   title?: string;
 }
 
 const COLUMN_DEFS: Column[] = [
   { key: 'name', label: 'Group / stream' },
   { key: 'health', label: 'Health', title: 'Problems first: failing, then degraded, then healthy' },
-  { key: 'status', label: 'Status', optional: true },
+  { key: 'status', label: 'Status', optional: true, medium: true },
   { key: 'connections', label: 'Conns', num: true, optional: true, title: 'Connections on the server' },
   { key: 'inFlight', label: 'In flight', num: true, title: 'Unacked messages in flight / total consumer slots (sum of the connections\u2019 buffer sizes)' },
   { key: 'parked', label: 'Parked', num: true },
@@ -148,7 +150,8 @@ const COLUMN_DEFS: Column[] = [
 ];
 
 function HeaderCell({ column, sort }: { column: Column; sort?: TableSort }) {
-  const className = [column.num ? 'num' : '', column.optional ? 'col-optional' : ''].filter(Boolean).join(' ') || undefined;
+  const className =
+    [column.num ? 'num' : '', column.optional ? 'col-optional' : '', column.medium ? 'col-medium' : ''].filter(Boolean).join(' ') || undefined;
   if (!sort) {
     return (
       <th scope="col" className={className} title={column.title}>

@@ -46,13 +46,14 @@ function Heading({ stream, group, detail, staleMark }: Props & { detail?: Subscr
           <span aria-hidden="true"> / </span>
           <span className="breadcrumb-current">{stream}</span>
         </nav>
-        <h1 className="title-with-badge">
-          <span className="title-text" data-testid="subscription-title">
+        {/* The heading's accessible name is the group alone: health and staleness sit beside it, each with its own text. */}
+        <div className="title-with-badge" data-testid="title-row">
+          <h1 className="title-text" data-testid="subscription-title">
             {group}
-          </span>
+          </h1>
           {summary && <HealthBadge health={summary.health} />}
           {staleMark}
-        </h1>
+        </div>
         <p className="muted">
           Group <strong className="text">{group}</strong> on stream <strong className="text mono">{stream}</strong>
           {summary && !summary.proxied && ' · not proxied by subwatch (server stats only)'}
@@ -236,7 +237,7 @@ function Detail({ stream, group }: Props) {
               )}
             </Card>
           )}
-          <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} />
+          <ParkedBrowser stream={stream} group={group} parkedLive={data.summary.parked} subscriber={data.summary.subscriber} />
           {data.summary.proxied && (
             <HeldList
               stream={stream}
