@@ -27,6 +27,9 @@ export interface PostgresDedupStoreOptions {
   now?: () => number;
 }
 
+/** One string per (scope, key) pair. */
+const pairId = (scope: string, key: string) => `${scope}\u0000${key}`;
+
 const MIGRATION_LOCK = 0x5ab_0a7c;
 
 export async function createPostgresDedupStore(options: PostgresDedupStoreOptions): Promise<DedupStore> {
@@ -79,9 +82,16 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
    * instances' batches over the same keys wait for each other instead of deadlocking.
    */
   function sortedPairs(items: ReadonlyArray<{ scope: string; key: string }>): { scopes: string[]; keys: string[] } {
-    const id = (i: { scope: string; key: string }) => `${i.scope}\u0000${i.key}`;
-    const unique = [...new Map(items.map((i) => [id(i), i])).values()].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
-    return { scopes: unique.map((i) => i.scope), keys: unique.map((i) => i.key) };
+    const unique = new Map<string, { scope: string; key: string }>();
+    for (const item of items) unique.set(pairId(item.scope, item.key), item);
+    const ordered = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+    return { scopes: ordered.map((i) => i.scope), keys: ordered.map((i) => i.key) };
+  }
+
+  /** Claims queued in one tick go out together. */
+  function queueClaim(item: Waiter<ClaimResult>): void {
+    claims.push(item);
+    if (claims.length === 1) setImmediate(flushClaims);
   }
 
   /** One statement (one commit) for every claim() of the current tick. */
@@ -90,42 +100,47 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
     claims = [];
     const at = now();
     const { scopes, keys } = sortedPairs(items);
-    const id = (scope: string, key: string) => `${scope}\u0000${key}`;
     void (async () => {
       const taken = await pool.query<{ scope: string; key: string }>(claimSql, [scopes, keys, instanceId, sessionId, at + leaseMs, at]);
-      const takenIds = new Set(taken.rows.map((r) => id(r.scope, r.key)));
-      const rest = items.filter((i) => !takenIds.has(id(i.scope, i.key)));
-      const current = new Map<string, { status: string; instance_id: string; session_id: string; lease_until: string }>();
-      if (rest.length > 0) {
+      const takenIds = new Set(taken.rows.map((r) => pairId(r.scope, r.key)));
+      // A key claimed twice in one tick: the first caller gets the statement's answer, a later
+      // one what it would have seen right after (this session's own live claim).
+      const answered = new Set<string>();
+      const rest: Array<Waiter<ClaimResult>> = [];
+      for (const item of items) {
+        const itemId = pairId(item.scope, item.key);
+        if (!takenIds.has(itemId)) {
+          rest.push(item);
+          continue;
+        }
+        item.resolve(answered.has(itemId) ? { status: 'in-progress', owner: 'self', retryAfterMs: 0 } : { status: 'new' });
+        answered.add(itemId);
+      }
+      if (rest.length === 0) return;
+      try {
         const pairs = sortedPairs(rest);
         const rows = await pool.query<{ scope: string; key: string; status: string; instance_id: string; session_id: string; lease_until: string }>(
           `SELECT d.scope, d.key, d.status, d.instance_id, d.session_id, d.lease_until
            FROM unnest($1::text[], $2::text[]) AS u(s, k) JOIN ${t('dedup_keys')} d ON d.scope = u.s AND d.key = u.k`,
           [pairs.scopes, pairs.keys],
         );
-        for (const row of rows.rows) current.set(id(row.scope, row.key), row);
-      }
-      // A key claimed twice in one tick: the first caller gets the statement's answer, a later
-      // one what it would have seen right after (this session's own live claim).
-      const answered = new Set<string>();
-      for (const item of items) {
-        const itemId = id(item.scope, item.key);
-        const repeat = answered.has(itemId);
-        answered.add(itemId);
-        if (takenIds.has(itemId)) {
-          item.resolve(repeat ? { status: 'in-progress', owner: 'self', retryAfterMs: 0 } : { status: 'new' });
-          continue;
+        const current = new Map(rows.rows.map((row) => [pairId(row.scope, row.key), row]));
+        for (const item of rest) {
+          const row = current.get(pairId(item.scope, item.key));
+          // Released or pruned between the two statements: the key is free, so it is claimed again
+          // in the next batch rather than answered as held by someone.
+          if (!row) queueClaim(item);
+          else if (row.status === 'done') item.resolve({ status: 'duplicate' });
+          else if (row.instance_id === instanceId && row.session_id === sessionId) {
+            item.resolve({ status: 'in-progress', owner: 'self', retryAfterMs: 0 });
+          } else item.resolve({ status: 'in-progress', owner: 'other', retryAfterMs: Math.max(0, Number(row.lease_until) - at) });
         }
-        const row = current.get(itemId);
-        // Gone between the two statements (released or pruned): the caller simply claims again.
-        if (!row) item.resolve({ status: 'in-progress', owner: 'other', retryAfterMs: 0 });
-        else if (row.status === 'done') item.resolve({ status: 'duplicate' });
-        else if (row.instance_id === instanceId && row.session_id === sessionId) {
-          item.resolve({ status: 'in-progress', owner: 'self', retryAfterMs: 0 });
-        } else item.resolve({ status: 'in-progress', owner: 'other', retryAfterMs: Math.max(0, Number(row.lease_until) - at) });
+      } catch (error) {
+        // Mapped to the callers still waiting: the statement that would have answered them failed.
+        for (const item of rest) item.reject(error);
       }
     })().catch(
-      // Mapped to every waiting caller: none of these keys is claimed.
+      // Mapped to every waiting caller: the claim statement failed, so none of these keys is claimed.
       (error: unknown) => items.forEach((i) => i.reject(error)),
     );
   }
@@ -162,8 +177,7 @@ export async function createPostgresDedupStore(options: PostgresDedupStoreOption
     claim(scope, key): Promise<ClaimResult> {
       if (closing) return Promise.reject(new Error('PostgreSQL dedup store is closed'));
       return new Promise<ClaimResult>((resolve, reject) => {
-        claims.push({ scope, key, resolve, reject });
-        if (claims.length === 1) setImmediate(flushClaims);
+        queueClaim({ scope, key, resolve, reject });
       });
     },
     complete(scope, key) {
