@@ -249,7 +249,11 @@ export async function createRuntime(config: Config, logger: Logger, options: Run
       },
       ...createParkedService({ client, logger, emit, getSubscriber: (ref) => proxied.get(keyOf(ref))?.subscriber }),
       getLatestSnapshot: () => monitor.getLatest(),
-      getSnapshotHistory: () => snapshotHistory.list(),
+      // Without the latest snapshot: the live route sends that one right after, as `snapshot`.
+      getSnapshotHistory: () => {
+        const latest = monitor.getLatest();
+        return snapshotHistory.list().filter((snapshot) => snapshot.ts !== latest?.ts);
+      },
       subscribeLive(listener) {
         const handler = (event: LiveEvent) => listener(event);
         emitter.on('live', handler);

@@ -368,9 +368,12 @@ export const heldDeliverySchema = z.object({
 });
 export type HeldDelivery = z.infer<typeof heldDeliverySchema>;
 
-/** `GET …/held?limit=`: oldest first, at most `limit` (default and maximum 100). */
+/** Default and maximum number of held deliveries `GET …/held` lists. */
+export const HELD_LIST_LIMIT = 100;
+
+/** `GET …/held?limit=`: oldest first, at most `limit`. */
 export const heldQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(100),
+  limit: z.coerce.number().int().min(1).max(HELD_LIST_LIMIT).default(HELD_LIST_LIMIT),
 });
 
 export const heldResponseSchema = z.object({

@@ -63,8 +63,9 @@ export interface SubwatchService {
   /** The latest 1 s snapshot (null before the first poll completes). */
   getLatestSnapshot(): SnapshotEvent | null;
   /**
-   * The snapshots of the last minutes, oldest first (the `history` event sent on connect);
-   * bounded by time, count and rows (lib/monitor/snapshot-history.ts).
+   * The snapshots of the last minutes before the latest one, oldest first (the `history` event
+   * sent on connect, followed by the latest as `snapshot`); bounded by time, count and rows
+   * (lib/monitor/snapshot-history.ts).
    */
   getSnapshotHistory(): SnapshotEvent[];
   /** Registers a listener for live events; returns the unsubscribe function. */

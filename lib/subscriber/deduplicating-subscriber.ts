@@ -23,7 +23,7 @@
  */
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Logger } from 'pino';
-import type { DuplicatesByCause, Epoch, EpochRecord, SubscriberState, SubscriberSummary } from '../api/schemas';
+import type { DuplicatesByCause, Epoch, EpochRecord, HeldResponse, SubscriberState, SubscriberSummary } from '../api/schemas';
 import { copyCounters, type ClaimResult, type DedupStore, type EpochCounters } from '../dedup/dedup-store';
 import { createCheckpointGapReader } from '../esdb/checkpoint-gap';
 import { createEsdbSubscriptionSource, describeError } from '../esdb/esdb-subscription-source';
@@ -51,7 +51,7 @@ import { classifyDuplicate, type DuplicateCause, type DuplicateFacts } from './d
 import { countDuplicate, countEpoch, createEpochState, setCheckpointGap, toEpoch, type EpochState } from './epoch';
 import type { Delivery, Sink, SinkResult } from './sink';
 import { delay, withDeadline } from './timers';
-import { createRetryMemory, toHeldDeliveries, type HeldCopy, type HeldListing } from './held-deliveries';
+import { createRetryMemory, toHeldDeliveries, type HeldCopy } from './held-deliveries';
 
 export interface ReceivedInfo {
   key: string;
@@ -155,7 +155,7 @@ export interface DeduplicatingSubscriber {
    * redelivery has not arrived yet), oldest first, at most `limit` (default 100); `total` counts
    * all. A cheap in-memory read; what park() can act on.
    */
-  listHeld(limit?: number): HeldListing;
+  listHeld(limit?: number): HeldResponse;
   isRunning(): boolean;
   /** The current failure while not live after a drop; null while live, stopped or never failed. */
   getFailure(): SubscriberFailure | null;
@@ -220,6 +220,8 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
   const causeMemory = options.causeMemory ?? 100_000;
   const now = options.now ?? (() => new Date());
   const dedupKey = options.dedupKey ?? 'eventId';
+  /** Duplicate-cause rule 4: an identity key, not a business key. */
+  const keyIdentifiesEvent = dedupKey === 'eventId' || dedupKey === 'streamRevision';
   const logger = options.logger.child({ scope });
   const stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
   const maxClaimWaitMs = options.maxClaimWaitMs ?? DEFAULT_MAX_CLAIM_WAIT_MS;
@@ -513,7 +515,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       epoch: epoch.epoch,
       previousEpoch: lastSeenEpoch.get(key),
       previousConnectionEnd: epoch.previousConnectionEnd,
-      keyIdentifiesEvent: dedupKey === 'eventId' || dedupKey === 'streamRevision',
+      keyIdentifiesEvent,
     };
     rememberKey(key, epoch.epoch);
     const delivery: DeliveryContext = { conn, epoch, event, eventId: record.id, key, tracked, causeFacts };
@@ -569,6 +571,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
    * bounded wait, then nack `retry`), on stop, or when an operator parks the delivery.
    */
   async function claimWaitingForOthers(key: string, tracked: Tracked): Promise<{ claim: ClaimResult; waitedMs: number }> {
+    // The real clock: the pauses below are real timers, whatever clock `now` injects.
     const startedAt = Date.now();
     let pauseMs = 10;
     for (;;) {
@@ -606,7 +609,7 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
     }
 
     try {
-      setHeldPhase(event, 'in-sink');
+      tracked.held.phase = 'in-sink';
       const result: SinkResult = await sink(toDelivery(event, key, epoch.epoch));
       outcome = { kind: 'sink', result };
     } catch (error) {
@@ -828,12 +831,6 @@ export function createDeduplicatingSubscriber(options: DeduplicatingSubscriberOp
       phase: 'waiting-claim',
       lastOutcome: previous?.lastOutcome,
     };
-  }
-
-  function setHeldPhase(event: SourceEvent, phase: HeldCopy['phase']): void {
-    for (const tracked of trackedByEventId.get(originalRecord(event).id) ?? []) {
-      if (tracked.held.event === event) tracked.held.phase = phase;
-    }
   }
 
   function heldKey(event: SourceEvent): string {

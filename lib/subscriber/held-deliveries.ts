@@ -7,10 +7,7 @@
  * `retry` (RetryMemory), so a message the sink keeps failing reads as "held 3 min, retry 40"
  * rather than as a new delivery every retry cycle.
  */
-import type { HeldDelivery, HeldPhase, HeldResponse } from '../api/schemas';
-
-/** What listHeld() answers: the `GET …/held` body (lib/api/schemas.ts). */
-export type HeldListing = HeldResponse;
+import { HELD_LIST_LIMIT, type HeldDelivery, type HeldPhase, type HeldResponse } from '../api/schemas';
 
 /** What the subscriber knows about one delivery it holds. */
 export interface HeldCopy {
@@ -26,14 +23,11 @@ export interface HeldCopy {
   lastOutcome: string | undefined;
 }
 
-/** Default (and the route's maximum) number of held deliveries listed. */
-export const HELD_LIST_LIMIT = 100;
-
 /**
  * Oldest first (by `since`; event id, then retry count break ties so the order is stable between
  * polls), at most `limit`; `total` counts all.
  */
-export function toHeldDeliveries(copies: Iterable<HeldCopy>, limit: number = HELD_LIST_LIMIT): HeldListing {
+export function toHeldDeliveries(copies: Iterable<HeldCopy>, limit: number = HELD_LIST_LIMIT): HeldResponse {
   const all = [...copies].sort(
     (a, b) => a.since.getTime() - b.since.getTime() || compareText(a.eventId, b.eventId) || a.retryCount - b.retryCount,
   );
