@@ -89,8 +89,8 @@ test.describe('overview', () => {
     await expect(sparkline).toBeVisible();
     await expect.poll(async () => Number(await sparkline.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(2);
     await expect(sparkline.locator('polyline')).toHaveCount(1);
-    // A fresh page has less than a minute of snapshots: the time not seen yet is a dotted lead-in.
-    await expect(sparkline.getByTestId('sparkline-lead')).toHaveCount(1);
+    // The dotted lead-in (time not seen yet) depends on how long the server has run: the history
+    // sent on connect may already cover the minute. sparklineLeadIn's unit test pins it.
   });
 });
 

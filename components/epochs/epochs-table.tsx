@@ -75,6 +75,7 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
             const ended = e.endedAt ? Date.parse(e.endedAt) : now;
             // Newest first: any row after the first has a newer epoch.
             const kind = toEndKind(e, i > 0);
+            const causes = formatDuplicateCauses(e.duplicatesByCause);
             return (
               <tr key={e.epoch} data-testid="epoch-row" data-epoch={e.epoch}>
                 <td className="mono">#{e.epoch}</td>
@@ -97,11 +98,7 @@ export function EpochsTable({ epochs }: { epochs: Epoch[] }) {
                 <Num value={e.delivered} />
                 <Num
                   value={e.duplicatesSuppressed}
-                  title={
-                    formatDuplicateCauses(e.duplicatesByCause)
-                      ? `${formatExact(e.duplicatesSuppressed)}: ${formatDuplicateCauses(e.duplicatesByCause)}`
-                      : undefined
-                  }
+                  title={causes ? `${formatExact(e.duplicatesSuppressed)}: ${causes}` : undefined}
                 />
                 <Num value={e.retried} optional />
                 <Num value={e.parked} />

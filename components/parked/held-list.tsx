@@ -2,7 +2,6 @@
 
 import './parked.css';
 
-import { useMemo } from 'react';
 
 import { formatExact } from '../format';
 import { useHeld } from '../hooks/use-held';
@@ -20,7 +19,8 @@ export function HeldList({ stream, group, onPark }: { stream: string; group: str
   const query = useHeld(stream, group, { proxied: true });
   const { canWrite } = useAccess();
   const now = useNow(1000);
-  const rows = useMemo(() => toHeldRows(query.data?.held ?? [], now), [query.data, now]);
+  // Recomputed every second anyway (`now` ticks), so not memoized.
+  const rows = toHeldRows(query.data?.held ?? [], now);
   const total = query.data?.total ?? 0;
   return (
     <Card
