@@ -236,11 +236,16 @@ describe('deduplicating subscriber (in-memory subscription)', () => {
 
   it('nacks retry without calling the sink while another instance holds the claim past the bounded wait, then takes over after its lease', async () => {
     const data = createMemoryDedupData();
-    const other = createMemoryDedupStore({ data, instanceId: 'other-instance', leaseMs: 400 });
-    const h = setup({ data, store: () => createMemoryDedupStore({ data, instanceId: 'local' }), maxClaimWaitMs: 100 });
+    // The stores' clock moves only when the test says so: the lease ends after the first nack, not
+    // whenever a slow machine gets round to it.
+    let clock = 1_700_000_000_000;
+    const other = createMemoryDedupStore({ data, instanceId: 'other-instance', leaseMs: 400, now: () => clock });
+    const h = setup({ data, store: () => createMemoryDedupStore({ data, instanceId: 'local', now: () => clock }), maxClaimWaitMs: 100 });
     const [id = ''] = h.server.append(1);
     await other.claim(SCOPE, id);
     h.subscriber.start();
+    await waitFor(() => h.server.nacks.length === 1, { message: 'nacked after the bounded wait' });
+    clock += 1_000;
     await waitFor(() => h.server.acks.length === 1, { message: 'delivered after the lease ended' });
     expect(h.server.nacks[0]).toMatchObject({ id, action: 'retry', reason: 'dedup key is being processed by another instance' });
     // The first delivery (retryCount 0) never reached the sink; a redelivery after the lease did.
