@@ -2,7 +2,7 @@
 
 import { useState, type KeyboardEvent } from 'react';
 
-import { END_KIND_LABEL } from '../epochs/end-reason';
+import { END_KIND_LABEL, END_KIND_TONE } from '../epochs/end-reason';
 import { formatClock, formatCount, formatDuration, formatExact } from '../format';
 import type { EpochEndKind, ReconnectTimeline as Timeline, TimelineSegment } from './reconnect-timeline-series';
 
@@ -60,7 +60,7 @@ export function ReconnectTimeline({ timeline }: { timeline: Timeline }) {
             key={s.epoch}
             type="button"
             tabIndex={s.epoch === current.epoch ? 0 : -1}
-            className={`timeline-segment timeline-${s.kind}${s.epoch === selected ? ' timeline-selected' : ''}`}
+            className={`timeline-segment timeline-${s.kind} timeline-end-${END_KIND_TONE[s.kind]}${s.epoch === selected ? ' timeline-selected' : ''}`}
             style={{ left: `${s.left}%`, width: `${s.width}%` }}
             title={describe(s)}
             aria-label={describe(s)}
@@ -92,7 +92,7 @@ export function ReconnectTimeline({ timeline }: { timeline: Timeline }) {
         </li>
         {LEGEND.filter((k) => kinds.has(k)).map((k) => (
           <li key={k}>
-            <span className={`timeline-swatch timeline-${k}`} aria-hidden="true" />
+            <span className={`timeline-swatch timeline-${k} timeline-end-${END_KIND_TONE[k]}`} aria-hidden="true" />
             {k === 'open' ? 'current epoch' : `ended: ${END_KIND_LABEL[k]}`}
           </li>
         ))}

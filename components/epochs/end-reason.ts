@@ -12,6 +12,16 @@ export const END_KIND_LABEL: Record<EpochEndKind, string> = {
   unrecorded: 'end not recorded',
 };
 
+/** One tone per end kind, for the epochs table's chip and the timeline's end marker alike. */
+export const END_KIND_TONE: Record<EpochEndKind, 'ok' | 'info' | 'warn' | 'off'> = {
+  open: 'ok',
+  forced: 'info',
+  'demo-fault': 'off',
+  lost: 'warn',
+  stopped: 'off',
+  unrecorded: 'off',
+};
+
 /**
  * Pure: the end kind of an epoch from its end reason, in the subscriber's wording
  * ("connection lost: …", "forced reconnect by …", "dedup store unavailable: …", "stopped") and

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { Epoch } from '@/lib/api/schemas';
 
 import { formatDuplicateCauses } from '../charts/duplicates-series';
-import { END_KIND_LABEL, toEndKind, toEndReasonDetail, type EpochEndKind } from './end-reason';
+import { END_KIND_LABEL, END_KIND_TONE, toEndKind, toEndReasonDetail, type EpochEndKind } from './end-reason';
 import { formatClock, formatCount, formatDuration, formatExact, formatRelative } from '../format';
 import { useNow } from '../hooks/use-now';
 
@@ -18,14 +18,6 @@ function Num({ value, title, optional = false }: { value: number; title?: string
   );
 }
 
-const KIND_TONE: Record<EpochEndKind, string> = {
-  open: 'ok',
-  forced: 'info',
-  'demo-fault': 'off',
-  lost: 'warn',
-  stopped: 'off',
-  unrecorded: 'off',
-};
 
 /** The kind as a chip, then the rest of the reason on one line; the full reason is the tooltip. */
 function EndReason({ kind, reason }: { kind: EpochEndKind; reason: string | null }) {
@@ -33,7 +25,7 @@ function EndReason({ kind, reason }: { kind: EpochEndKind; reason: string | null
   const detail = toEndReasonDetail(kind, reason);
   return (
     <span className="end-reason" title={reason ?? END_KIND_LABEL[kind]}>
-      <span className={`chip chip-${KIND_TONE[kind]}`} data-testid="end-kind" data-kind={kind}>
+      <span className={`chip chip-${END_KIND_TONE[kind]}`} data-testid="end-kind" data-kind={kind}>
         {END_KIND_LABEL[kind]}
       </span>
       {detail && <span className="end-reason-detail">{detail}</span>}
