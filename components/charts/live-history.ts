@@ -65,10 +65,7 @@ export function appendSnapshot(
       next.set(key, old);
       continue;
     }
-    const from = t - windowMs;
-    const kept = old.filter((p) => p.t > from);
-    kept.push(toSample(t, s));
-    next.set(key, kept.length > maxSamples ? kept.slice(kept.length - maxSamples) : kept);
+    next.set(key, bounded([...old, toSample(t, s)], windowMs, maxSamples));
   }
   return next;
 }
